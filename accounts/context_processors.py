@@ -1,0 +1,13 @@
+from .selectors import companies_of
+
+
+def company(request):
+    """The current company and membership, and the user's companies for the switcher."""
+    user = getattr(request, "user", None)
+    context = {
+        "company": getattr(request, "company", None),
+        "membership": getattr(request, "membership", None),
+    }
+    if user is not None and user.is_authenticated:
+        context["my_memberships"] = companies_of(user=user)
+    return context

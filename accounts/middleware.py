@@ -1,0 +1,80 @@
+"""Resolve the company from the URL, check membership, and run the whole request in its scope."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django_scopes import scope
+
+from .selectors import company_by_slug, membership_for
+
+
+def is_api_path(path):
+    return path.startswith("/api/")
+
+
+class CompanyScopeMiddleware:
+    """Pretix-style tenant guard (fail closed).
+
+    Every URL with a `company_slug` argument is resolved here: unknown company or no active
+    membership → 404 (never reveal that a company exists), suspended company → a clear page.
+    The view, template rendering included, runs inside `scope(company=...)`; requests without a
+    company run with no scope at all, so a query on a tenant model raises ScopeError.
+    API requests authenticate inside DRF, so their membership check is the default DRF
+    permission class (accounts.permissions.CompanyMemberPermission).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.company = None
+        request.membership = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            activate_language(request)
+            return self.get_response(request)
+        slug = match.kwargs.get("company_slug")
+        if slug is None:
+            activate_language(request)
+            return self.get_response(request)
+        company = company_by_slug(slug)
+        if company is None:
+            activate_language(request)
+            raise Http404
+        request.company = company
+        with scope(company=company):
+            if not is_api_path(request.path_info):
+                denied = self.check_page_access(request, company)
+                if denied is not None:
+                    return denied
+            activate_language(request)
+            return self.get_response(request)
+
+    def check_page_access(self, request, company):
+        """Membership check for pages (sessions are already authenticated here)."""
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        membership = membership_for(company=company, user=request.user)
+        if membership is None:
+            raise Http404
+        request.membership = membership
+        if company.is_suspended:
+            return render(request, "accounts/suspended.html", {"suspended_company": company}, status=403)
+        return None
+
+
+def activate_language(request):
+    """The user's own choice wins, then the company's language, then what LocaleMiddleware found."""
+    language = None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language:
+        language = user.language
+    elif request.company is not None and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        language = request.company.language
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

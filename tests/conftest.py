@@ -1,0 +1,144 @@
+"""Fixtures: two companies with a member in every role, API clients, and the service switches."""
+
+import os
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django_scopes import scope, scopes_disabled
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.factories import CompanyFactory, DepartmentFactory, MembershipFactory, UserFactory
+
+pytest_plugins = ["tests.url_coverage"]
+
+PASSWORD = "correct-horse-battery"
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+# ---------------------------------------------------------------- services (PostgreSQL, Redis)
+
+def _reachable(url, default_port):
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def service_missing_reason(item):
+    """Why a service test cannot run here, or None when it can."""
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)"
+    if item.get_closest_marker("redis"):
+        broker = os.environ.get("CELERY_BROKER_URL", "")
+        if not broker.startswith("redis"):
+            return "needs Redis: set CELERY_BROKER_URL=redis://… (CI does)"
+        if not _reachable(broker, 6379):
+            return f"Redis at {broker} does not answer"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = service_missing_reason(item)
+    if reason is None:
+        return
+    if CI or os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"service test cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- tenants and people
+
+@dataclass
+class Tenant:
+    """One company with a department per function and one member per role."""
+
+    company: object
+    departments: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
+
+    def member(self, role):
+        return self.members[role]
+
+    def user(self, role):
+        return self.members[role].user
+
+
+def build_tenant(slug, name):
+    company = CompanyFactory(slug=slug, name=name, language="en")
+    departments = {key: DepartmentFactory(company=company, name=label) for key, label in [
+        ("management", "Management"), ("sales", "Sales"), ("marketing", "Marketing"),
+        ("product", "Product"), ("it", "IT"),
+    ]}
+    members = {
+        Role.ADMIN: MembershipFactory(company=company, role=Role.ADMIN,
+                                      user=UserFactory(email=f"admin@{slug}.test")),
+        Role.EXECUTIVE: MembershipFactory(company=company, role=Role.EXECUTIVE,
+                                          user=UserFactory(email=f"exec@{slug}.test"),
+                                          department=departments["management"]),
+        Role.DEPARTMENT_HEAD: MembershipFactory(company=company, role=Role.DEPARTMENT_HEAD,
+                                                user=UserFactory(email=f"head@{slug}.test"),
+                                                department=departments["sales"]),
+        Role.SALES_MANAGER: MembershipFactory(company=company, role=Role.SALES_MANAGER,
+                                              user=UserFactory(email=f"seller@{slug}.test"),
+                                              department=departments["sales"]),
+    }
+    with scopes_disabled():
+        departments["sales"].head = members[Role.DEPARTMENT_HEAD]
+        departments["sales"].save()
+    return Tenant(company=company, departments=departments, members=members)
+
+
+@pytest.fixture
+def alpha(db):
+    """Company A: the tenant a test acts in."""
+    return build_tenant("alpha", "Alpha Ltd")
+
+
+@pytest.fixture
+def beta(db):
+    """Company B: the outsider whose data must stay invisible."""
+    return build_tenant("beta", "Beta Inc")
+
+
+@pytest.fixture
+def in_scope():
+    """Enter a company's scope in test code: `with in_scope(company): ...`."""
+    return lambda company: scope(company=company)
+
+
+@pytest.fixture
+def client_for(client):
+    """A Django test client signed in as the user of a membership (or a user)."""
+
+    def make(who):
+        user = getattr(who, "user", who)
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_for():
+    """A DRF client with session authentication as the given membership's user."""
+
+    def make(who):
+        api = APIClient()
+        api.force_login(getattr(who, "user", who))
+        return api
+
+    return make
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
+
+
+ALL_ROLES = [Role.ADMIN, Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.SALES_MANAGER]
