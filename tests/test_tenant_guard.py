@@ -10,6 +10,7 @@ from accounts.models import Company, Department
 NOT_TENANT_OWNED = {
     "accounts.User": "a person may belong to several companies",
     "accounts.Company": "the tenant itself",
+    "audits.Factor": "the fixed, global catalogue of the seven system factors",
 }
 FRAMEWORK_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_celery_beat"}
 
@@ -25,7 +26,7 @@ def reaches_company(model, depth=0):
     if depth > 4:
         return False
     return any(
-        f.many_to_one and f.related_model is not None and reaches_company(f.related_model, depth + 1)
+        (f.many_to_one or f.one_to_one) and f.related_model is not None and reaches_company(f.related_model, depth + 1)
         for f in model._meta.get_fields()
         if f.concrete
     )
