@@ -1,6 +1,7 @@
 """DRF exception handler: Django's ValidationError becomes a 400 with field errors, never a 500."""
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_scopes import ScopeError
 from rest_framework import exceptions

@@ -9,12 +9,16 @@ company_patterns = [
     path("", include("accounts.company_urls")),
     path("audits/", include("audits.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("scorecards/", include("scorecards.urls")),
 ]
 
 api_v1_patterns = [
     path("", include("accounts.api_urls")),
     path("companies/<slug:company_slug>/", include("audits.api_urls")),
     path("companies/<slug:company_slug>/", include("dashboards.api_urls")),
+    path("companies/<slug:company_slug>/", include("notifications.api_urls")),
+    path("companies/<slug:company_slug>/", include("scorecards.api_urls")),
 ]
 
 urlpatterns = [

@@ -53,3 +53,100 @@ class MembershipFactory(ScopeFreeFactory):
     company = factory.SubFactory(CompanyFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.EXECUTIVE
+
+
+# ---------------------------------------------------------------- audits
+
+import datetime as _dt  # noqa: E402
+
+from django.utils import timezone as _tz  # noqa: E402
+
+from audits.models import (  # noqa: E402
+    ActionItem,
+    DepartmentAudit,
+    Factor,
+    FactorScore,
+    Question,
+    Questionnaire,
+    Round,
+    RoundFactorScore,
+)
+
+
+def factor(key):
+    """One of the seven factors loaded by the data migration."""
+    return Factor.objects.get(key=key)
+
+
+class QuestionnaireFactory(ScopeFreeFactory):
+    class Meta:
+        model = Questionnaire
+
+    company = factory.SubFactory(CompanyFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Questionnaire"
+    status = "published"
+
+
+class QuestionFactory(ScopeFreeFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    company = factory.SelfAttribute("questionnaire.company")
+    factor = factory.LazyFunction(lambda: factor("product"))
+    kind = "scale"
+    text_en = factory.Sequence(lambda n: f"Question {n}?")
+    text_ru = factory.Sequence(lambda n: f"Вопрос {n}?")
+    scale_labels = factory.LazyFunction(lambda: {"en": ["1", "2", "3", "4", "5"], "ru": ["1", "2", "3", "4", "5"]})
+    weight = 1
+
+
+class RoundFactory(ScopeFreeFactory):
+    class Meta:
+        model = Round
+
+    company = factory.SubFactory(CompanyFactory)
+    questionnaire = factory.SubFactory(QuestionnaireFactory, company=factory.SelfAttribute("..company"))
+    period = factory.Sequence(lambda n: f"{2000 + n // 4}-Q{n % 4 + 1}")
+    period_start = _dt.date(2026, 10, 1)
+    period_end = _dt.date(2026, 12, 31)
+    deadline = factory.LazyFunction(lambda: _tz.now() + _dt.timedelta(days=14))
+
+
+class DepartmentAuditFactory(ScopeFreeFactory):
+    class Meta:
+        model = DepartmentAudit
+
+    round = factory.SubFactory(RoundFactory)
+    company = factory.SelfAttribute("round.company")
+    department = factory.SubFactory(DepartmentFactory, company=factory.SelfAttribute("..company"))
+    deadline = factory.SelfAttribute("round.deadline")
+
+
+class FactorScoreFactory(ScopeFreeFactory):
+    class Meta:
+        model = FactorScore
+
+    audit = factory.SubFactory(DepartmentAuditFactory)
+    company = factory.SelfAttribute("audit.company")
+    factor = factory.LazyFunction(lambda: factor("product"))
+    score = 50
+
+
+class RoundFactorScoreFactory(ScopeFreeFactory):
+    class Meta:
+        model = RoundFactorScore
+
+    round = factory.SubFactory(RoundFactory)
+    company = factory.SelfAttribute("round.company")
+    factor = factory.LazyFunction(lambda: factor("product"))
+    score = 50
+
+
+class ActionItemFactory(ScopeFreeFactory):
+    class Meta:
+        model = ActionItem
+
+    company = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")

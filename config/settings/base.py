@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "accounts",
     "audits",
     "dashboards",
+    "notifications",
+    "scorecards",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +102,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js straight from the installed plotly package: no CDN, no copy in the repository.
+    ("vendor/plotly", Path(__import__("plotly").__file__).parent / "package_data"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
