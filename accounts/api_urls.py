@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+"""REST API routes under /api/v1/ (companies, people, API tokens)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+company = "companies/<slug:company_slug>/"
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="api-me"),
+    path("companies/", api.CompanyListView.as_view(), name="api-companies"),
+    path(company, api.CompanyDetailView.as_view(), name="api-company"),
+    path(company + "departments/", api.DepartmentListView.as_view(), name="api-departments"),
+    path(company + "departments/<int:pk>/", api.DepartmentDetailView.as_view(), name="api-department"),
+    path(company + "members/", api.MemberListView.as_view(), name="api-members"),
+    path(company + "members/<int:pk>/", api.MemberDetailView.as_view(), name="api-member"),
+    path(company + "invitations/", api.InvitationListView.as_view(), name="api-invitations"),
+    path(company + "invitations/<int:pk>/", api.InvitationDetailView.as_view(), name="api-invitation"),
+    path(company + "invitations/<int:pk>/resend/", api.InvitationResendView.as_view(), name="api-invitation-resend"),
+    path(company + "invitations/<int:pk>/revoke/", api.InvitationRevokeView.as_view(), name="api-invitation-revoke"),
+    path(company + "tokens/", api.TokenListView.as_view(), name="api-tokens"),
+    path(company + "tokens/<int:pk>/", api.TokenDetailView.as_view(), name="api-token"),
+]

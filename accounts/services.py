@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -60,11 +59,21 @@ def company_delete(*, company):
 # ---------------------------------------------------------------- departments
 
 def _check_department_name(*, company, name, exclude_pk=None):
-    taken = company.departments.annotate(lname=Lower("name")).filter(lname=name.strip().lower())
-    if exclude_pk:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
+    # Compared in Python: SQLite's LOWER() folds ASCII only, so "ПРОДАЖИ" would pass next to "Продажи".
+    # A company has a handful of departments, so loading their names is cheap.
+    wanted = name.strip().casefold()
+    others = company.departments.exclude(pk=exclude_pk) if exclude_pk else company.departments.all()
+    if any(existing.casefold() == wanted for existing in others.values_list("name", flat=True)):
         raise ValidationError({"name": _("A department with this name already exists.")})
+
+
+def _save_department(department, **save_kwargs):
+    """Save in a savepoint; a concurrent duplicate name caught by the unique constraint becomes a field error."""
+    try:
+        with transaction.atomic():
+            department.save(**save_kwargs)
+    except IntegrityError:
+        raise ValidationError({"name": _("A department with this name already exists.")}) from None
 
 
 def _check_head(*, company, head):
@@ -78,7 +87,7 @@ def department_create(*, company, name, head=None):
     _check_head(company=company, head=head)
     department = Department(company=company, name=name, head=head)
     department.full_clean()
-    department.save()
+    _save_department(department)
     if head is not None and head.department_id is None:
         head.department = department
         head.save(update_fields=["department"])
@@ -91,7 +100,7 @@ def department_update(*, department, name, head=None):
     _check_head(company=department.company, head=head)
     department.name, department.head = name, head
     department.full_clean()
-    department.save(update_fields=["name", "head"])
+    _save_department(department, update_fields=["name", "head"])
     return department
 
 
@@ -105,7 +114,7 @@ def department_archive(*, department):
 def department_restore(*, department):
     _check_department_name(company=department.company, name=department.name, exclude_pk=department.pk)
     department.is_archived = False
-    department.save(update_fields=["is_archived"])
+    _save_department(department, update_fields=["is_archived"])
     return department
 
 
@@ -135,8 +144,11 @@ def membership_update(*, membership, role, department):
     return membership
 
 
-def membership_set_active(*, membership, active):
+def membership_set_active(*, membership, active, by=None):
+    """Deactivate or reactivate; `by` (the acting user, if known) may not lock themself out."""
     if not active:
+        if by is not None and membership.user_id == by.pk:
+            raise ValidationError({"is_active": _("You cannot deactivate yourself; ask another admin.")})
         _check_not_last_admin(membership=membership, deactivate=True)
     membership.is_active = active
     membership.save(update_fields=["is_active"])
@@ -144,6 +156,8 @@ def membership_set_active(*, membership, active):
         membership.company.api_tokens.filter(membership=membership, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+        # An inactive member cannot head a department (see _check_head).
+        membership.company.departments.filter(head=membership).update(head=None)
     return membership
 
 
@@ -162,6 +176,8 @@ def invitation_create(*, company, email, role, department=None, invited_by):
         raise ValidationError({"email": _("An invitation to this address is already pending; resend it instead.")})
     invitation = Invitation(
         company=company, email=email, role=role, department=department, invited_by=invited_by,
+        # The model default (token_hex() = 64 chars) overflows max_length=32 and fails full_clean().
+        nonce=secrets.token_hex(16),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
     invitation.full_clean()
@@ -215,8 +231,12 @@ def invitation_from_token(token):
     # The link names its company only through the invitation row.
     with scopes_disabled():
         invitation = Invitation.objects.select_related("company", "department").filter(pk=data.get("i")).first()
-    if invitation is None or invitation.nonce != data.get("n") or invitation.status == "revoked":
+    if invitation is None:
         raise ValidationError(_("This invitation link is no longer valid."))
+    if invitation.status == "revoked":
+        raise ValidationError(_("This invitation was revoked. Ask the company's admin for a new one."))
+    if invitation.nonce != data.get("n"):
+        raise ValidationError(_("This link was replaced by a newer invitation email; use the latest one."))
     if invitation.status == "accepted":
         raise ValidationError(_("This invitation has already been used."))
     if invitation.status == "expired":

@@ -22,6 +22,10 @@ urlpatterns = [
         template_name="accounts/password_reset_confirm.html"), name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("accounts/password-change/", auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html"), name="password_change"),
+    path("accounts/password-change/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name="accounts/password_change_done.html"), name="password_change_done"),
     path("signup/", views_auth.signup, name="signup"),
     path("profile/", views_auth.profile, name="profile"),
     path("invitations/<str:token>/", views_auth.invitation_accept, name="invitation_accept"),

@@ -72,6 +72,8 @@ class FactorResponsibility(models.Model):
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="factor_responsibilities")
     responsibility = models.CharField(max_length=20, choices=Responsibility.choices)
+    # True while the cell is only the automatic proposal: a new department may still take it over.
+    proposed = models.BooleanField(default=False)
 
     objects = ScopedManager(company="company")
 
@@ -135,6 +137,8 @@ class Question(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
     factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="+")
+    # Stable identity across versions (copied with the questionnaire) so "start from last round" can match answers.
+    key = models.SlugField(_("key"), max_length=60, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("type"), max_length=10, choices=QuestionKind.choices)
     text_en = models.CharField(_("question (English)"), max_length=500, validators=[validate_no_nul])
@@ -152,6 +156,11 @@ class Question(models.Model):
         ordering = ["factor__position", "position", "pk"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "key"], condition=~Q(key=""), name="question_key_unique_per_questionnaire"
+            ),
+        ]
 
     def __str__(self):
         return self.text

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""REST API routes under /api/v1/companies/<company_slug>/notifications/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/unread-count/", api.UnreadCountView.as_view(), name="api-notifications-unread-count"),
+    path("notifications/<int:pk>/read/", api.NotificationReadView.as_view(), name="api-notification-read"),
+    path("notifications/read-all/", api.NotificationReadAllView.as_view(), name="api-notifications-read-all"),
+    path("notifications/failed/", api.FailedNotificationListView.as_view(), name="api-notifications-failed"),
+]

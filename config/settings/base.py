@@ -116,17 +116,43 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Django 6.1 mailers (the EMAIL_* settings are deprecated). The environment still speaks EMAIL_*:
+# EMAIL_BACKEND is smtp, console, file, locmem or a dotted path; each backend gets only its own options.
+EMAIL_BACKEND_ALIASES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def mailer_from_env(default_backend):
+    """The MAILERS entry described by the EMAIL_* environment variables."""
+    name = env("EMAIL_BACKEND", default=default_backend)
+    backend = EMAIL_BACKEND_ALIASES.get(name, name)
+    options = {}
+    if backend == EMAIL_BACKEND_ALIASES["smtp"]:
+        options = {
+            "host": env("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=None),
+            "username": env("EMAIL_HOST_USER", default=""),
+            "password": env("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+            "timeout": env.int("EMAIL_TIMEOUT", default=10),
+        }
+    elif backend == EMAIL_BACKEND_ALIASES["file"]:
+        options = {"file_path": env("EMAIL_FILE_PATH", default=str(VAR_DIR / "emails"))}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_env("console")}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Responsibility Audit <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+# Password of every account `manage.py demo` creates (printed by `make run`).
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
 
 # Celery: the embedded default is a broker on disk, so a laptop needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -136,6 +162,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The exchange table (used by fanout: worker remote control) defaults to ./control otherwise.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -160,7 +188,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # All periodic work lives here, in one place (see README, "Schedule").
-CELERY_BEAT_SCHEDULE: dict = {}
+NOTIFICATIONS_TICK_SECONDS = env.int("NOTIFICATIONS_TICK_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE: dict = {
+    # One tick for every tenant: opens due rounds, marks overdue audits, plans and sends reminders.
+    # It fans out one small task per company; every step is idempotent, so a second beat doubles nothing.
+    "notifications-tick": {
+        "task": "notifications.tasks.notifications_tick",
+        "schedule": NOTIFICATIONS_TICK_SECONDS,
+        "options": {"expires": NOTIFICATIONS_TICK_SECONDS},  # a tick queued while workers were down is dropped
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

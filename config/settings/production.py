@@ -1,7 +1,7 @@
 """Production: every secret comes from the environment and has no default, so a missing one stops the start."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, mailer_from_env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -22,4 +22,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {"default": mailer_from_env("smtp")}

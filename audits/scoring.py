@@ -1,0 +1,123 @@
+"""Scores: factor scores per department audit, company factor scores per round, the system index.
+
+The arithmetic is pure (`answer_points`, `weighted_mean`) so property tests can run it without a database;
+`store_audit_scores` and `store_round_scores` write the results and are called by the submit and reopen
+services inside their transaction, so pages and the API only ever read stored numbers.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import (
+    AuditStatus,
+    Factor,
+    FactorResponsibility,
+    FactorScore,
+    QuestionKind,
+    Responsibility,
+    RoundFactorScore,
+)
+
+SCALE_POINTS = {1: 0, 2: 25, 3: 50, 4: 75, 5: 100}
+ACCOUNTABLE_WEIGHT = 2
+CENT = Decimal("0.01")
+
+
+def answer_points(*, kind, scale_value=None, bool_value=None, not_applicable=False):
+    """0–100 for a scored answer; None when the answer does not count (N/A, unanswered, number, text)."""
+    if not_applicable:
+        return None
+    if kind == QuestionKind.SCALE and scale_value is not None:
+        return SCALE_POINTS[scale_value]
+    if kind == QuestionKind.YES_NO and bool_value is not None:
+        return 100 if bool_value else 0
+    return None
+
+
+def weighted_mean(pairs):
+    """Weighted mean of (value, weight) pairs as a Decimal rounded to cents; None when nothing counts."""
+    pairs = [(Decimal(value), Decimal(weight)) for value, weight in pairs if value is not None and weight > 0]
+    total_weight = sum(weight for _, weight in pairs)
+    if not total_weight:
+        return None
+    return (sum(value * weight for value, weight in pairs) / total_weight).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def factor_score(answers):
+    """Score of one factor from (question, answer) pairs; returns (score or None, number of scored answers)."""
+    pairs = []
+    for question, answer in answers:
+        if answer is None:
+            continue
+        points = answer_points(
+            kind=question.kind, scale_value=answer.scale_value, bool_value=answer.bool_value,
+            not_applicable=answer.not_applicable,
+        )
+        if points is not None:
+            pairs.append((points, question.weight))
+    return weighted_mean(pairs), len(pairs)
+
+
+def system_index(scores):
+    """Plain mean of the factor scores that exist (of the seven); None when no factor has a score."""
+    return weighted_mean((score, 1) for score in scores)
+
+
+def store_audit_scores(audit):
+    """Compute and store one FactorScore per factor of the audit (None when every answer is N/A)."""
+    factors = list(audit.factors.all())
+    questions = audit.round.questionnaire.questions.filter(factor__in=factors)
+    answers = {answer.question_id: answer for answer in audit.answers.all()}
+    by_factor = {factor.pk: [] for factor in factors}
+    for question in questions:
+        by_factor[question.factor_id].append((question, answers.get(question.pk)))
+    for factor in factors:
+        score, counted = factor_score(by_factor[factor.pk])
+        FactorScore.objects.update_or_create(
+            company=audit.company, audit=audit, factor=factor,
+            defaults={"score": score, "scored_answers": counted},
+        )
+    audit.factor_scores.exclude(factor__in=factors).delete()
+
+
+def round_factor_score(rows, accountable_department_id):
+    """Company score of one factor from (department_id, score) rows, the accountable department counted double."""
+    pairs = [
+        (score, ACCOUNTABLE_WEIGHT if department_id == accountable_department_id else 1)
+        for department_id, score in rows
+    ]
+    return weighted_mean(pairs), sum(1 for _, score in rows if score is not None)
+
+
+def accountable_department_ids(company):
+    """factor id → accountable department id in the company's current matrix."""
+    cells = FactorResponsibility.objects.filter(company=company, responsibility=Responsibility.ACCOUNTABLE)
+    return dict(cells.values_list("factor_id", "department_id"))
+
+
+def store_round_scores(round):
+    """Recompute the round's factor scores, system index and completion from its submitted audits."""
+    audits = list(round.audits.all())
+    submitted_ids = [audit.pk for audit in audits if audit.status == AuditStatus.SUBMITTED]
+    rows_by_factor = {}
+    scores = FactorScore.objects.filter(audit_id__in=submitted_ids).select_related("audit")
+    for score in scores:
+        rows_by_factor.setdefault(score.factor_id, []).append((score.audit.department_id, score.score))
+    stored = {row.factor_id: row for row in round.factor_scores.all()}
+    factors = list(Factor.objects.all())
+    # round_open fixes each factor's accountable department at opening; rows missing for any reason use today's matrix.
+    accountable = accountable_department_ids(round.company) if len(stored) < len(factors) else {}
+    factor_values = []
+    for factor in factors:
+        row = stored.get(factor.pk) or RoundFactorScore(
+            company=round.company, round=round, factor=factor, accountable_department_id=accountable.get(factor.pk)
+        )
+        row.score, row.departments_answered = round_factor_score(
+            rows_by_factor.get(factor.pk, []), row.accountable_department_id
+        )
+        row.save()
+        factor_values.append(row.score)
+    round.system_index = system_index(factor_values)
+    round.expected_count = len(audits)
+    round.submitted_count = len(submitted_ids)
+    round.save(update_fields=["system_index", "expected_count", "submitted_count"])
+    return round

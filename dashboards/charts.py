@@ -1,0 +1,253 @@
+"""Pure chart functions: plain rows in, a Plotly figure out (a dict in Plotly's figure schema).
+
+No database access here. Figures are built as plain dicts rather than `go.Figure` objects because
+graph_objects validation costs more than the queries behind a chart; the tests pass every figure
+through `plotly.graph_objects.Figure(...)` to prove it is a valid figure.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies (yellow left out: too pale on white).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442"]
+# Lines also differ by marker and dash, so no meaning rests on colour alone.
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
+# Cividis is built to read the same for people with colour-vision deficiencies.
+HEATMAP_SCALE = "Cividis"
+PUNCTUALITY = [  # (row field, label, colour, bar pattern)
+    ("on_time", gettext_noop("On time"), "#009E73", ""),
+    ("late", gettext_noop("Late"), "#E69F00", "/"),
+    ("pending", gettext_noop("Not yet due"), "#56B4E9", "."),
+    ("missing", gettext_noop("Missing"), "#D55E00", "x"),
+]
+
+
+def layout(title, **extra):
+    """Shared layout: title, readable font, number separators for the active language."""
+    separators = ", " if (get_language() or "en")[:2] == "ru" else ".,"
+    base = {
+        "title": {"text": title},
+        "font": {"family": "system-ui, sans-serif", "size": 13},
+        "separators": separators,
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 60},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    base.update(extra)
+    return base
+
+
+def empty_figure(title, message):
+    """A figure with no data and a visible explanation instead of empty axes."""
+    return {
+        "data": [],
+        "layout": layout(title, xaxis={"visible": False}, yaxis={"visible": False}, annotations=[{
+            "text": message, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+            "font": {"size": 15},
+        }]),
+    }
+
+
+def no_data_message():
+    return _("No scores in this range yet.")
+
+
+def score_axis(title=None):
+    return {"title": {"text": title or _("Score (0–100)")}, "range": [0, 100], "gridcolor": "#dddddd"}
+
+
+def period_axis(periods):
+    return {"title": {"text": _("Round")}, "type": "category", "categoryorder": "array", "categoryarray": periods}
+
+
+def system_index(rounds):
+    """Line of the system index over rounds; hover shows the change and completion."""
+    title = _("System index over rounds")
+    scored = [r for r in rounds if r.system_index is not None]
+    if not scored:
+        return empty_figure(title, no_data_message())
+    change_label, completion_label = _("Change"), _("Completion")
+    return {
+        "data": [{
+            "type": "scatter", "mode": "lines+markers+text", "name": _("System index"),
+            "x": [r.period for r in scored], "y": [r.system_index for r in scored],
+            "text": [f"{r.system_index:.0f}" for r in scored], "textposition": "top center",
+            "line": {"color": OKABE_ITO[0], "width": 3}, "marker": {"size": 9},
+            "customdata": [[r.index_change if r.index_change is not None else "—",
+                            f"{r.submitted}/{r.expected}"] for r in scored],
+            "hovertemplate": "%{x}: %{y:.1f}<br>" + change_label + ": %{customdata[0]}<br>"
+                             + completion_label + ": %{customdata[1]}<extra></extra>",
+        }],
+        "layout": layout(title, xaxis=period_axis([r.period for r in scored]), yaxis=score_axis(_("System index"))),
+    }
+
+
+def factor_lines(points, title=None, dashed=False):
+    """One line per factor over rounds; hover: score, completion, accountable department."""
+    title = title or _("The seven factors over rounds")
+    if not any(p.score is not None for p in points):
+        return empty_figure(title, no_data_message())
+    periods = list(dict.fromkeys(p.period for p in points))
+    by_factor = defaultdict(list)
+    for point in points:
+        by_factor[(point.factor, point.factor_name)].append(point)
+    accountable_label, completion_label = _("Accountable"), _("Completion")
+    data = []
+    for i, ((_key, name), series) in enumerate(by_factor.items()):
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "connectgaps": False,
+            "x": [p.period for p in series], "y": [p.score for p in series],
+            "line": {"color": OKABE_ITO[i % 8], "width": 2, "dash": "dot" if dashed else DASHES[i % 8]},
+            "marker": {"symbol": SYMBOLS[i % 8], "size": 8},
+            "customdata": [[p.accountable_department or "—",
+                            f"{p.completion:.0%}" if p.completion is not None else "—"] for p in series],
+            "hovertemplate": "<b>" + name + "</b> %{x}: %{y:.1f}<br>" + accountable_label
+                             + ": %{customdata[0]}<br>" + completion_label + ": %{customdata[1]}<extra></extra>",
+        })
+    return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis(),
+                                           hovermode="x unified")}
+
+
+def latest_vs_previous(comparison):
+    """Grouped bars: each factor's score in the latest round beside the previous one."""
+    title = _("Latest round against the previous")
+    rows = comparison["rows"]
+    if comparison["latest"] is None:
+        return empty_figure(title, no_data_message())
+    names = [r["factor_name"] for r in rows]
+    data = []
+    if comparison["previous"]:
+        data.append({"type": "bar", "name": comparison["previous"], "x": names, "y": [r["previous"] for r in rows],
+                     "marker": {"color": OKABE_ITO[4], "pattern": {"shape": "/"}},
+                     "hovertemplate": "%{x}<br>" + comparison["previous"] + ": %{y:.1f}<extra></extra>"})
+    data.append({"type": "bar", "name": comparison["latest"], "x": names, "y": [r["latest"] for r in rows],
+                 "marker": {"color": OKABE_ITO[0]}, "text": [_fmt(r["latest"]) for r in rows],
+                 "textposition": "outside",
+                 "hovertemplate": "%{x}<br>" + comparison["latest"] + ": %{y:.1f}<extra></extra>"})
+    return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis(), xaxis={"automargin": True})}
+
+
+def _fmt(value):
+    return "" if value is None else f"{value:.0f}"
+
+
+def heatmap(data, audit_url):
+    """Department × factor scores of one round; a cell's customdata is its audit's URL (click to open)."""
+    title = _("Departments × factors, %(period)s") % {"period": data.period} if data.period else \
+        _("Departments × factors")
+    if data.period is None or not data.departments:
+        return empty_figure(title, _("No department audits in this round yet."))
+    cells = {(c.department_id, c.factor): c for c in data.cells}
+    z, text, links = [], [], []
+    for department_id, _name in data.departments:
+        z_row, text_row, link_row = [], [], []
+        for key, _factor_name in data.factors:
+            cell = cells.get((department_id, key))
+            z_row.append(cell.score if cell else None)
+            text_row.append("" if cell is None else (_("N/A") if cell.score is None else f"{cell.score:.0f}"))
+            link_row.append(audit_url(cell.audit_id) if cell else "")
+        z.append(z_row)
+        text.append(text_row)
+        links.append(link_row)
+    return {
+        "data": [{
+            "type": "heatmap", "x": [name for _key, name in data.factors], "y": [name for _id, name in data.departments],
+            "z": z, "text": text, "texttemplate": "%{text}", "customdata": links, "zmin": 0, "zmax": 100,
+            "colorscale": HEATMAP_SCALE, "xgap": 2, "ygap": 2, "hoverongaps": False,
+            "colorbar": {"title": {"text": _("Score")}},
+            "hovertemplate": "%{y} · %{x}: %{text}<br>" + _("Click to open the audit") + "<extra></extra>",
+        }],
+        "layout": layout(title, xaxis={"side": "top", "automargin": True},
+                         yaxis={"automargin": True, "autorange": "reversed"},
+                         height=max(320, 90 + 32 * len(data.departments))),
+    }
+
+
+def punctuality_bars(rows, labels, title, horizontal=False):
+    """Stacked bars of on time / late / not yet due / missing per round or department."""
+    if not rows:
+        return empty_figure(title, _("No department audits in this range yet."))
+    data = []
+    for field, label, colour, pattern in PUNCTUALITY:
+        values = [getattr(r, field) for r in rows]
+        axes = {"x": values, "y": labels, "orientation": "h"} if horizontal else {"x": labels, "y": values}
+        data.append({"type": "bar", "name": _(label), **axes,
+                     "marker": {"color": colour, "pattern": {"shape": pattern}},
+                     "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: %{" + ("x" if horizontal else "y")
+                                      + "} " + _(label).lower() + "<extra></extra>"})
+    count_axis = {"title": {"text": _("Department audits")}, "dtick": 1 if max(r.expected for r in rows) < 10 else None}
+    extra = {"xaxis": count_axis, "yaxis": {"automargin": True, "autorange": "reversed"}} if horizontal else {
+        "yaxis": count_axis, "xaxis": {"type": "category"}}
+    if horizontal:
+        extra["height"] = max(320, 120 + 24 * len(rows))
+    return {"data": data, "layout": layout(title, barmode="stack", **extra)}
+
+
+def completion_by_round(rounds):
+    return punctuality_bars(rounds, [r.period for r in rounds], _("Completion and punctuality per round"))
+
+
+def completion_by_department(rows):
+    return punctuality_bars(rows, [r.department for r in rows], _("Completion and punctuality per department"),
+                            horizontal=True)
+
+
+def movers(falls, rises):
+    """Horizontal bars of the largest falls and rises (points of change), labelled with the latest score."""
+    title = _("Biggest movers since the previous round")
+    moves = sorted([*falls, *rises], key=lambda m: m.delta)
+    if not moves:
+        return empty_figure(title, _("Two scored rounds are needed to show movement."))
+    kinds = {"factor": _("factor"), "department": _("department")}
+    return {
+        "data": [{
+            "type": "bar", "orientation": "h", "name": _("Change"),
+            "y": [f"{m.name} ({kinds[m.kind]})" for m in moves], "x": [m.delta for m in moves],
+            "marker": {"color": [OKABE_ITO[3] if m.delta < 0 else OKABE_ITO[2] for m in moves],
+                       "pattern": {"shape": ["x" if m.delta < 0 else "" for m in moves]}},
+            "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "auto",
+            "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>",
+        }],
+        "layout": layout(title, xaxis={"title": {"text": _("Change in points")}, "zeroline": True,
+                                       "zerolinecolor": "#333333"},
+                         yaxis={"automargin": True}, showlegend=False, height=max(300, 120 + 30 * len(moves))),
+    }
+
+
+def open_actions(rows, action_list_url=""):
+    """Bars of open action items per factor; customdata links to the action list when there is one."""
+    title = _("Open action items per factor")
+    rows = [r for r in rows if r.open_actions]
+    if not rows:
+        return empty_figure(title, _("No open action items."))
+    names = [r.factor_name or _("No factor") for r in rows]
+    return {
+        "data": [{"type": "bar", "x": names, "y": [r.open_actions for r in rows], "name": _("Open action items"),
+                  "marker": {"color": OKABE_ITO[1]}, "text": [str(r.open_actions) for r in rows],
+                  "textposition": "auto", "customdata": [action_list_url for _r in rows],
+                  "hovertemplate": "%{x}: %{y}<extra></extra>"}],
+        "layout": layout(title, yaxis={"title": {"text": _("Open action items")}, "dtick": 1},
+                         xaxis={"automargin": True}, showlegend=False),
+    }
+
+
+def department_lines(points, title):
+    """One line per department over rounds (a factor's drill-down, or mean scores)."""
+    if not any(p.score is not None for p in points):
+        return empty_figure(title, no_data_message())
+    periods = list(dict.fromkeys(p.period for p in points))
+    by_department = defaultdict(list)
+    for point in points:
+        by_department[point.department].append(point)
+    data = [{
+        "type": "scatter", "mode": "lines+markers", "name": name, "x": [p.period for p in series],
+        "y": [p.score for p in series], "line": {"color": OKABE_ITO[i % 8], "dash": DASHES[i % 8]},
+        "marker": {"symbol": SYMBOLS[i % 8], "size": 7},
+        "hovertemplate": "<b>" + name + "</b> %{x}: %{y:.1f}<extra></extra>",
+    } for i, (name, series) in enumerate(by_department.items())]
+    return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis())}

@@ -1,0 +1,110 @@
+"""Notification emails: HTML and text in the recipient's language, company timezone, links, unsubscribe."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.emails import render_email
+
+from .models import MANDATORY_KINDS, Kind
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+TEMPLATES = {
+    Kind.ROUND_OPENED: "reminder_audit",
+    Kind.DEADLINE_REMINDER: "reminder_audit",
+    Kind.DEADLINE_TODAY: "reminder_audit",
+    Kind.OVERDUE: "reminder_audit",
+    Kind.ESCALATION: "escalation_audit",
+    Kind.ESCALATION_2: "escalation_audit",
+    Kind.DIGEST: "digest_weekly",
+    Kind.ACTION_ASSIGNED: "action_item",
+    Kind.ACTION_DUE: "action_item",
+    Kind.ACTION_OVERDUE: "action_item",
+}
+
+
+def unsubscribe_token(*, membership, kind):
+    """A signed, login-free token naming one member and one kind of email."""
+    return signing.dumps({"m": membership.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token):
+    """(membership_id, kind); raises signing.BadSignature when tampered with."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("m"), int) or data.get("k") not in Kind.values:
+        raise signing.BadSignature("malformed unsubscribe token")
+    return data["m"], data["k"]
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def company_home_url(company):
+    return absolute(reverse("company_home", kwargs={"company_slug": company.slug}))
+
+
+def audit_url(audit):
+    """The audit page, or the company home while the audits pages are not installed."""
+    try:
+        return absolute(reverse("audits:audit_detail", kwargs={"company_slug": audit.company.slug, "audit_pk": audit.pk}))
+    except NoReverseMatch:
+        return company_home_url(audit.company)
+
+
+def notifications_url(company):
+    return absolute(reverse("notifications:list", kwargs={"company_slug": company.slug}))
+
+
+def recipient_language(membership, company):
+    return membership.user.language or company.language
+
+
+def email_context(notification):
+    company = notification.company
+    audit = notification.audit
+    context = {
+        "notification": notification,
+        "kind": notification.kind,
+        "company": company,
+        "recipient": notification.recipient,
+        "payload": notification.payload,
+        "audit": audit,
+        "item": notification.action_item,
+        "timezone_name": company.timezone,
+        "link": audit_url(audit) if audit is not None else notifications_url(company),
+        "notifications_link": notifications_url(company),
+    }
+    if audit is not None:
+        context["deadline"] = timezone.localtime(audit.deadline, company.tzinfo)
+        context["department"] = audit.department
+        context["head"] = audit.department.head
+    if notification.kind not in MANDATORY_KINDS:
+        token = unsubscribe_token(membership=notification.recipient, kind=notification.kind)
+        context["unsubscribe_url"] = absolute(reverse("notifications_public:unsubscribe", args=[token]))
+    return context
+
+
+def build_message(notification):
+    """The EmailMultiAlternatives for one notification (rendered in the company's timezone)."""
+    company = notification.company
+    context = email_context(notification)
+    with timezone.override(company.tzinfo):
+        subject, text, html = render_email(TEMPLATES[notification.kind], context,
+                                           recipient_language(notification.recipient, company))
+    headers = {}
+    if "unsubscribe_url" in context:
+        # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to this URL.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,
+                                     [notification.recipient.user.email], headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_notification_email(notification):
+    build_message(notification).send()

@@ -1,0 +1,171 @@
+"""Reads for notifications: what is due, what a member sees, the digest's figures, calendar entries."""
+
+from django.db.models import Q
+
+from accounts.models import Membership, Role
+from audits.models import (
+    OPEN_ACTION_STATUSES,
+    OPEN_STATUSES,
+    AuditStatus,
+    DepartmentAudit,
+    Round,
+    RoundFactorScore,
+)
+
+from .models import (
+    OPTIONAL_KINDS,
+    CalendarFeed,
+    Notification,
+    NotificationPreference,
+    ReminderPolicy,
+    Status,
+)
+
+
+def policy_of(*, company):
+    """The company's reminder policy, or an unsaved default one (reads never write)."""
+    return ReminderPolicy.objects.filter(company=company).first() or ReminderPolicy(company=company)
+
+
+def open_audits_of(*, company):
+    return (
+        DepartmentAudit.objects.filter(company=company, status__in=OPEN_STATUSES)
+        .select_related("round", "department__head__user")
+        .order_by("deadline", "pk")
+    )
+
+
+def department_members_of(*, company, department_ids):
+    """Active members of the given departments, grouped by department id (one query)."""
+    grouped = {}
+    members = company.memberships.filter(department_id__in=department_ids, is_active=True).select_related("user")
+    for member in members:
+        grouped.setdefault(member.department_id, []).append(member)
+    return grouped
+
+
+def executives_of(*, company):
+    return list(company.memberships.filter(role=Role.EXECUTIVE, is_active=True).select_related("user"))
+
+
+def open_action_items_of(*, company):
+    return (
+        company.action_items.filter(status__in=OPEN_ACTION_STATUSES, owner__isnull=False, owner__is_active=True)
+        .select_related("owner__user")
+    )
+
+
+def notifications_for(*, membership):
+    """A member's in-app notifications, newest first."""
+    return membership.notifications.in_app().select_related("audit__department", "action_item").order_by("-created_at", "-pk")
+
+
+def unread_count(*, membership):
+    return membership.notifications.unread().count()
+
+
+def failed_notifications_of(*, company):
+    return (
+        Notification.objects.filter(company=company, status=Status.FAILED)
+        .select_related("recipient__user", "audit__department")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def email_choices_of(*, membership):
+    """{kind: email_enabled} for every optional kind (on unless the member turned it off)."""
+    chosen = dict(
+        NotificationPreference.objects.filter(membership=membership).values_list("kind", "email_enabled")
+    )
+    return {kind.value: chosen.get(kind.value, True) for kind in OPTIONAL_KINDS}
+
+
+def email_enabled(*, membership, kind):
+    if kind not in {k.value for k in OPTIONAL_KINDS}:
+        return True
+    return not NotificationPreference.objects.filter(membership=membership, kind=kind, email_enabled=False).exists()
+
+
+def active_feed_of(*, membership):
+    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).first()
+
+
+def calendar_entries_of(*, membership):
+    """Deadlines of the audits a member answers (their headed departments) and their open action items."""
+    company = membership.company
+    audits = (
+        DepartmentAudit.objects.filter(company=company, department__head=membership)
+        .exclude(status=AuditStatus.SUBMITTED)
+        .select_related("department", "round")
+        .order_by("deadline")
+    )
+    items = company.action_items.filter(owner=membership, status__in=OPEN_ACTION_STATUSES, due_date__isnull=False)
+    return list(audits), list(items.order_by("due_date"))
+
+
+def digest_content(*, company, now, since):
+    """The weekly digest's figures, or None when there is nothing to say."""
+    content = {}
+    open_round = Round.objects.filter(company=company).order_by("-opened_at", "-pk").first()
+    if open_round is not None:
+        audits = list(DepartmentAudit.objects.filter(round=open_round).select_related("department"))
+        submitted = sum(1 for a in audits if a.status == AuditStatus.SUBMITTED)
+        if audits and submitted < len(audits):
+            content["round"] = {"period": open_round.period, "submitted": submitted, "expected": len(audits),
+                                "percent": round(100 * submitted / len(audits))}
+        overdue = [a for a in audits if a.status in OPEN_STATUSES and a.deadline < now]
+        if overdue:
+            content["overdue"] = [{"department": a.department.name, "days": (now - a.deadline).days} for a in overdue]
+        recently_submitted = any(a.submitted_at and a.submitted_at >= since for a in audits)
+        if recently_submitted:
+            moves = factor_moves(company=company, latest=open_round)
+            if moves:
+                content["moves"] = moves
+    late_items = company.action_items.filter(
+        status__in=OPEN_ACTION_STATUSES, due_date__lt=now.astimezone(company.tzinfo).date()
+    ).select_related("owner__user").order_by("due_date")[:20]
+    if late_items:
+        content["late_actions"] = [
+            {"title": item.title, "due": item.due_date.isoformat(),
+             "owner": item.owner.user.display_name if item.owner else ""} for item in late_items
+        ]
+    return content or None
+
+
+def factor_moves(*, company, latest, limit=3):
+    """The factors whose company score moved most between the previous round and `latest`."""
+    previous = Round.objects.filter(company=company, period_start__lt=latest.period_start).order_by("-period_start").first()
+    if previous is None:
+        return []
+    scores = RoundFactorScore.objects.filter(round__in=[latest, previous], score__isnull=False).select_related("factor")
+    by_factor = {}
+    for score in scores:
+        by_factor.setdefault(score.factor_id, {"factor": score.factor})[score.round_id] = score.score
+    moves = []
+    for entry in by_factor.values():
+        if latest.pk in entry and previous.pk in entry:
+            delta = float(entry[latest.pk] - entry[previous.pk])
+            if delta:
+                moves.append({"factor_key": entry["factor"].key, "factor_en": entry["factor"].name_en,
+                              "factor_ru": entry["factor"].name_ru, "delta": round(delta, 1),
+                              "score": float(entry[latest.pk])})
+    return sorted(moves, key=lambda m: abs(m["delta"]), reverse=True)[:limit]
+
+
+def members_by_id(*, company, ids):
+    return {m.pk: m for m in Membership.objects.filter(company=company, pk__in=ids).select_related("user")}
+
+
+def due_notification_ids(*, company, now, enqueue_stale, sending_stale, max_attempts, limit):
+    """Planned rows whose time has come and that are not already queued, plus rows a dead worker left."""
+    return list(
+        Notification.objects.filter(company=company)
+        .filter(
+            Q(status=Status.PLANNED, due_at__lte=now)
+            & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - enqueue_stale))
+            | Q(status=Status.SENDING, claimed_at__lt=now - sending_stale, attempts__lt=max_attempts)
+        )
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
