@@ -1,10 +1,11 @@
 # The two commands: `make run` (the product) and `make test` (the suite). Both set up what they need.
 PYTHON ?= python3.12
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench lint clean
+.PHONY: run test setup messages makemessages compilemessages bench lint clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,17 +15,23 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
-run: $(STAMP)
-	@mkdir -p var/broker/queue var/broker/processed var/emails
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
+# Compiled catalogues are build output; without GNU gettext (msgfmt) the pages stay in English.
+messages: $(STAMP)
+	@if ! ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then :; \
+	elif command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
+	else echo "note: msgfmt (GNU gettext) is missing, so translations are not compiled; apt-get install gettext"; fi
 
-test: $(STAMP)
+run: $(STAMP) messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo
+	@echo "Starting web on http://127.0.0.1:$(PORT)/ with a Celery worker and Celery beat. Ctrl-C stops them all."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start -p $(PORT)
+
+test: $(STAMP) messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -32,3 +39,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf var db.sqlite3 staticfiles
+
+makemessages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete --no-location -i "tests/*" -i ".venv/*"
+
+compilemessages:
+	msgfmt -o locale/ru/LC_MESSAGES/django.mo locale/ru/LC_MESSAGES/django.po

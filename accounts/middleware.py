@@ -44,6 +44,10 @@ class CompanyScopeMiddleware:
         company = company_by_slug(slug)
         if company is None:
             activate_language(request)
+            if is_api_path(request.path_info):
+                # Let DRF answer: 401 to anonymous callers whether or not the company exists
+                # (no probing of slugs), 404 to signed-in ones (CompanyMemberPermission).
+                return self.get_response(request)
             raise Http404
         request.company = company
         with scope(company=company):

@@ -179,7 +179,7 @@ class Invitation(models.Model):
         Department, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("department")
     )
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    nonce = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    nonce = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
     created_at = models.DateTimeField(default=current_time)
     sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()

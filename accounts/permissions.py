@@ -33,6 +33,8 @@ ROLE_PERMISSIONS = {
     # scorecards
     "view_team_scorecard": {A, E},
     "enter_own_activity": {S},
+    "use_scorecards": {A, E, H, S},  # which managers and heads: scorecards.access (head of sales only)
+    "manage_scorecard_settings": {A},
 }
 
 

@@ -168,8 +168,11 @@ def invitation_create(*, company, email, role, department=None, invited_by):
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     _check_department(company=company, department=department)
-    if company.memberships.filter(user__email__iexact=email).exists():
+    existing = company.memberships.filter(user__email__iexact=email).first()
+    if existing is not None and existing.is_active:
         raise ValidationError({"email": _("This person is already a member of the company.")})
+    if existing is not None:
+        raise ValidationError({"email": _("This person is a deactivated member; reactivate them on the members page.")})
     if company.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).exists():

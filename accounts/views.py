@@ -1,5 +1,7 @@
 """Pages outside any company: home, health. Company pages live in views_company.py."""
 
+import os
+
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -20,22 +22,32 @@ def home(request):
 
 
 def broker_reachable(timeout=2.0):
+    """True when the Celery broker accepts a connection within `timeout` seconds (one retry at most)."""
     from config.celery import app
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=timeout)
+            if conn.transport_cls == "filesystem":
+                return filesystem_broker_writable(conn.transport_options)
         return True
     except Exception:  # noqa: BLE001 - any failure means "not reachable" for a health probe
         return False
 
 
+def filesystem_broker_writable(options):
+    """The on-disk broker "connects" always; what matters is that its folders exist and are writable."""
+    folders = [options.get("data_folder_in", "data_in"), options.get("data_folder_out", "data_out")]
+    return all(os.path.isdir(folder) and os.access(folder, os.W_OK) for folder in folders)
+
+
 def database_reachable():
+    """True when the default database answers a trivial query."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" for a health probe
         return False
 
 

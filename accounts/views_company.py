@@ -84,7 +84,7 @@ def department_create(request, company_slug):
 @GET_POST
 @require_permission("manage_departments")
 def department_edit(request, company_slug, pk):
-    department = get_object_or_404(request.company.departments, pk=pk)
+    department = get_object_or_404(request.company.departments, pk=pk, is_archived=False)
     initial = {"name": department.name, "head": department.head_id}
     form = DepartmentForm(request.POST or None, initial=initial, company=request.company)
     if request.method == "POST" and form.is_valid():

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("Audits")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (registers the company and department receivers)

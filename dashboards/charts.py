@@ -159,7 +159,9 @@ def heatmap(data, audit_url):
             "type": "heatmap", "x": [name for _key, name in data.factors], "y": [name for _id, name in data.departments],
             "z": z, "text": text, "texttemplate": "%{text}", "customdata": links, "zmin": 0, "zmax": 100,
             "colorscale": HEATMAP_SCALE, "xgap": 2, "ygap": 2, "hoverongaps": False,
-            "colorbar": {"title": {"text": _("Score")}},
+            # No colour bar: every cell prints its score, and plotly.js styles the bar with inline
+            # style attributes that the strict CSP refuses.
+            "showscale": False,
             "hovertemplate": "%{y} · %{x}: %{text}<br>" + _("Click to open the audit") + "<extra></extra>",
         }],
         "layout": layout(title, xaxis={"side": "top", "automargin": True},

@@ -399,7 +399,7 @@ def with_open_actions(moves, actions):
 
 @dataclass
 class Overview:
-    """Everything the executive dashboard shows, from 8 queries whatever the company's size."""
+    """Everything the executive dashboard shows, from 9 queries (10 with a department) whatever the company's size."""
 
     rounds: list
     factors: list

@@ -13,6 +13,7 @@ class Table:
     caption: str
     columns: list
     rows: list
+    row_links: list | None = None  # a URL per row for the first cell (keyboard route to a chart's links)
 
 
 def system_index(rounds):

@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Scorecard API routes under /api/v1/companies/<company_slug>/scorecards/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("scorecards/activity/", api.ActivityListView.as_view(), name="api-scorecards-activity"),
+    path("scorecards/activity/bulk/", api.ActivityBulkUpsertView.as_view(), name="api-scorecards-activity-bulk"),
+    path("scorecards/plans/", api.PlanListView.as_view(), name="api-scorecards-plans"),
+    path("scorecards/managers/<int:member_pk>/diagnosis/", api.DiagnosisView.as_view(),
+         name="api-scorecards-diagnosis"),
+    path("scorecards/team/", api.TeamView.as_view(), name="api-scorecards-team"),
+]

@@ -78,12 +78,19 @@ def factor(key):
     return Factor.objects.get(key=key)
 
 
+def _next_questionnaire_version(company):
+    with scopes_disabled():
+        latest = Questionnaire.objects.filter(company=company).order_by("-version").first()
+    return (latest.version if latest else 0) + 1
+
+
 class QuestionnaireFactory(ScopeFreeFactory):
     class Meta:
         model = Questionnaire
 
     company = factory.SubFactory(CompanyFactory)
-    version = factory.Sequence(lambda n: n + 1)
+    # Every company already holds the default questionnaire (v1): take the next free version number.
+    version = factory.LazyAttribute(lambda o: _next_questionnaire_version(o.company))
     title = "Questionnaire"
     status = "published"
 

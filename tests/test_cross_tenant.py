@@ -19,6 +19,8 @@ HOW TO EXTEND (when you add a route with a new path argument)
   once per test and only when a route needs it.
 * A bare `pk` / `id` is read as `<singular of the path segment before it>_pk`:
   `departments/<int:pk>/` → "department_pk", `activities/<int:pk>/` → "activity_pk".
+* An argument that names no company object (a chart name, a period) is wrapped in plain():
+  `"chart": plain(lambda beta: "heatmap")`; it is filled but never counts as "B's object".
 * Routes that are public by design (no company object behind them: sign-in, sign-up, password
   reset, invitation links, unsubscribe links, iCal feeds with secret tokens, health, schema/docs)
   go in PUBLIC_ROUTES with a comment saying why.
@@ -55,7 +57,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 def beta_invitation(beta):
     with scopes_disabled():  # test data for company B, built outside any request
         return Invitation.objects.create(
-            company=beta.company, email="pending@beta.test", role=Role.EXECUTIVE,
+            company=beta.company, email="pending@beta.test", role=Role.EXECUTIVE, nonce="0" * 32,
             expires_at=timezone.now() + timedelta(days=7),
         )
 
@@ -75,6 +77,24 @@ def beta_failed_notification(beta):
         )
 
 
+def plain(value_of):
+    """A path argument that names no company object (a chart name, a period): filled, never swept alone."""
+    value_of.is_plain = True
+    return value_of
+
+
+def a_department_chart(beta):
+    from dashboards.catalogue import DEPARTMENT_CHARTS
+
+    return sorted(DEPARTMENT_CHARTS)[0]
+
+
+def beta_audit(beta):
+    from tests.factories import DepartmentAuditFactory
+
+    return DepartmentAuditFactory(company=beta.company, round__company=beta.company, department=beta.departments["sales"])
+
+
 # Path argument → company B's object (or the URL value). One line per argument name.
 KWARG_FILLERS = {
     "company_slug": lambda beta: beta.company.slug,
@@ -85,6 +105,13 @@ KWARG_FILLERS = {
     "token_pk": beta_token,
     "notification_pk": beta_failed_notification,
     "failed_pk": beta_failed_notification,  # /notifications/failed/<pk>/retry/
+    "department_id": lambda beta: beta.departments["sales"],  # dashboards; prefer `department_pk` in new routes
+    "chart": plain(a_department_chart),
+    "audit_id": beta_audit,  # dashboards; prefer `audit_pk` in new routes
+    "audit_pk": beta_audit,
+    "factor_key": plain(lambda beta: "product"),  # the factor catalogue is global
+    "dataset": plain(lambda beta: "scores"),
+    "fmt": plain(lambda beta: "csv"),
 }
 
 # Public by design: these routes do not address a company's objects (by URL name; "ns:*" = namespace).
@@ -208,13 +235,16 @@ class World:
         """(variant, URL) pairs aimed at company B's objects; none for routes without arguments."""
         args = {arg: filler_key(route.template, arg) for arg in route.args}
         beta_values = {arg: self.value(key) for arg, key in args.items()}
-        object_args = [a for a in args if a != "company_slug"]
+        object_args = [a for a, key in args.items() if key != "company_slug" and not is_plain(key)]
         if "company_slug" in args:
             yield "B slug", fill(route.template, beta_values)
             if object_args:
                 yield "A slug + B ids", fill(route.template, {**beta_values, "company_slug": self.alpha.company.slug})
         elif object_args:
             yield "B ids", fill(route.template, beta_values)
+
+    def plain_values(self, route):
+        return {arg: self.value(key) for arg in route.args if is_plain(key := filler_key(route.template, arg))}
 
     def payload(self):
         """A body that would change B's rows if a view accepted it."""
@@ -223,6 +253,10 @@ class World:
             "department": self.value("department_pk"), "head": self.value("member_pk"), "is_active": False,
             "timezone": "UTC", "language": "en", "first_name": "Intruder", "confirm": "1",
         }
+
+
+def is_plain(key):
+    return getattr(KWARG_FILLERS[key], "is_plain", False)
 
 
 def fill(template, values):
@@ -312,7 +346,9 @@ def test_no_role_of_company_a_reaches_company_b(alpha, beta, all_routes, role):
 
     after = beta_rows_fingerprint(beta)
     changed = sorted(label for label in before if before[label] != after[label])
-    print(f"\ncross-tenant sweep, role {role}: {sent} requests, {len(plan)} targets, statuses {dict(sorted(statuses.items()))}")
+    sources = Counter(route.source for route, _, _ in plan)
+    print(f"\ncross-tenant sweep, role {role}: {sent} requests for {len(plan)} targets "
+          f"({sources['urls']} from URL patterns, {sources['openapi']} from OpenAPI), statuses {dict(sorted(statuses.items()))}")
     assert sent >= len(plan), "the sweep sent fewer requests than it planned"
     assert not bad, f"{len(bad)} responses in 2xx/5xx on company B's objects:\n  " + "\n  ".join(bad[:40])
     assert not changed, f"company B's rows changed: {changed}"
@@ -322,11 +358,13 @@ def test_no_role_of_company_a_reaches_company_b(alpha, beta, all_routes, role):
 def test_company_a_lists_never_mention_company_b(alpha, beta, all_routes, role):
     """Routes with no object argument (A's own lists, the user's pages) must not show B's data."""
     client = session_client(alpha.member(role))
+    world = World(alpha, beta)
     leaks, sent = [], 0
     for route in all_routes:
-        if set(route.args) - {"company_slug"} or "GET" not in route.methods:
+        keys = {filler_key(route.template, arg) for arg in route.args}
+        if any(key != "company_slug" and not is_plain(key) for key in keys) or "GET" not in route.methods:
             continue
-        url = fill(route.template, {"company_slug": alpha.company.slug})
+        url = fill(route.template, {"company_slug": alpha.company.slug, **world.plain_values(route)})
         response = client.get(url)
         sent += 1
         content = response.content.decode(errors="replace") if response.status_code == 200 else ""

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, validators=[accounts.models.validate_no_nul], verbose_name='email address')),
                 ('role', models.CharField(choices=[('admin', 'Company admin'), ('executive', 'Executive'), ('department_head', 'Department head'), ('sales_manager', 'Sales manager')], max_length=20, verbose_name='role')),
-                ('nonce', models.CharField(default=secrets.token_hex, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=secrets.token_hex, editable=False, max_length=64)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('expires_at', models.DateTimeField()),

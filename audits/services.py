@@ -1,0 +1,834 @@
+"""Writes of the audits domain. Keyword-only arguments; validate, then save, inside a transaction.
+
+Services that signals or tasks call without a request (company setup, matrix proposal, round opening)
+enter the company's scope themselves; the others run inside the request's or the task's scope.
+"""
+
+import datetime
+import os
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_scopes import scope
+
+from . import scoring
+from .models import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    ActionStatus,
+    Answer,
+    AnswerRevision,
+    AuditStatus,
+    AuditTransition,
+    DepartmentAudit,
+    Factor,
+    FactorResponsibility,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    Responsibility,
+    Round,
+    RoundFactorScore,
+    Schedule,
+)
+from .periods import Period, parse_period, period_containing
+
+FROZEN_MESSAGE = gettext_lazy("Published questionnaires cannot be edited; make a copy.")
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "csv", "txt")
+MAX_TEXT_ANSWER = 5000
+NUMBER_LIMIT = Decimal("1e12")
+
+
+class AuditNotEditable(ValidationError):
+    """The audit is submitted: answers and submission are refused (the API answers 409, pages show the message).
+
+    A ValidationError subclass so that a caller which forgets to map it still answers 400, never 500.
+    """
+
+    status_code = 409
+
+
+# ---------------------------------------------------------------- time helpers
+
+def local_date(company, moment):
+    """The calendar date of a moment in the company's timezone."""
+    return timezone.localtime(moment, company.tzinfo).date()
+
+
+def end_of_day(company, day):
+    """23:59:59 of a date in the company's timezone."""
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=company.tzinfo)
+
+
+def start_of_day(company, day):
+    return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=company.tzinfo)
+
+
+# ---------------------------------------------------------------- company setup
+
+def company_audit_setup(*, company):
+    """A new company gets the default schedule and the default questionnaire, published (idempotent)."""
+    with scope(company=company), transaction.atomic():
+        Schedule.objects.get_or_create(company=company)
+        if not company.questionnaires.exists():
+            questionnaire_create_default(company=company)
+
+
+def questionnaire_create_default(*, company, by=None):
+    """Load audits/default_questionnaire.py into a new published version of the company's questionnaire."""
+    from .default_questionnaire import QUESTIONNAIRE_TITLE, QUESTIONS
+
+    language = company.language if company.language in QUESTIONNAIRE_TITLE else "en"
+    questionnaire = Questionnaire(
+        company=company, version=_next_version(company), title=QUESTIONNAIRE_TITLE[language], created_by=by,
+    )
+    questionnaire.full_clean()
+    questionnaire.save()
+    factors = {factor.key: factor for factor in Factor.objects.all()}
+    positions = {}
+    for row in QUESTIONS:
+        positions[row["factor"]] = positions.get(row["factor"], 0) + 1
+        question = Question(
+            company=company, questionnaire=questionnaire, factor=factors[row["factor"]], key=row["key"],
+            position=positions[row["factor"]], kind=row["kind"], weight=row.get("weight", 1),
+            required=row.get("required", True), text_en=row["text_en"], text_ru=row["text_ru"],
+            help_en=row.get("help_en", ""), help_ru=row.get("help_ru", ""),
+            scale_labels=row.get("scale_labels") or {},
+        )
+        question.full_clean()
+        question.save()
+    return questionnaire_publish(questionnaire=questionnaire, by=by)
+
+
+# ---------------------------------------------------------------- responsibility matrix
+
+# Department-name stems per factor, English and Russian. Short stems must match a whole word ("it" ≠ "digital").
+MATRIX_NAME_RULES = {
+    "product": ("product", "production", "продукт", "производств"),
+    "customers": ("marketing", "маркетинг"),
+    "market": ("marketing", "маркетинг"),
+    "advantage": ("management", "руководств", "управлен", "дирекц", "board"),
+    "strategy": ("management", "руководств", "управлен", "дирекц", "board"),
+    "sales_tech": ("sales", "продаж"),
+    "automation": ("it", "ит", "information technology", "информационн"),
+}
+FALLBACK_FACTOR = "strategy"  # unmatched factors go to the department that management rules match
+
+
+def _words(name):
+    return "".join(ch if ch.isalnum() else " " for ch in name.lower()).split()
+
+
+def department_matches(name, stems):
+    """True when a department name contains one of the stems (short stems as whole words)."""
+    lowered, words = name.lower(), _words(name)
+    return any((stem in words) if len(stem) <= 3 else (stem in lowered) for stem in stems)
+
+
+def _proposed_department(departments, factor_key):
+    for department in departments:
+        if department_matches(department.name, MATRIX_NAME_RULES[factor_key]):
+            return department
+    return None
+
+
+def matrix_propose(*, company):
+    """Give every factor without a (manually set) accountable department one chosen by department names.
+
+    Cells the admin set are kept; cells only proposed earlier are proposed again, so a department
+    created later (say "IT" after "Management") takes over the factor that fell back to management.
+    Returns the number of cells changed.
+    """
+    with scope(company=company), transaction.atomic():
+        departments = list(company.departments.filter(is_archived=False).order_by("created_at", "pk"))
+        cells = {
+            cell.factor_id: cell
+            for cell in FactorResponsibility.objects.select_for_update().filter(
+                company=company, responsibility=Responsibility.ACCOUNTABLE
+            ).select_related("department")
+        }
+        fallback = _proposed_department(departments, FALLBACK_FACTOR)
+        changed = 0
+        for factor in Factor.objects.all():
+            cell = cells.get(factor.pk)
+            if cell is not None and not cell.proposed and not cell.department.is_archived:
+                continue
+            department = _proposed_department(departments, factor.key) or fallback
+            if department is None or (cell is not None and cell.department_id == department.pk):
+                continue
+            if cell is not None:
+                cell.delete()
+            FactorResponsibility.objects.update_or_create(
+                company=company, factor=factor, department=department,
+                defaults={"responsibility": Responsibility.ACCOUNTABLE, "proposed": True},
+            )
+            changed += 1
+        return changed
+
+
+def matrix_set(*, company, cells):
+    """Replace the whole matrix. `cells`: factor key → {"accountable": department, "contributing": [departments]}."""
+    factors = {factor.key: factor for factor in Factor.objects.all()}
+    errors = {}
+    unknown = set(cells) - set(factors)
+    if unknown:
+        errors["__all__"] = [_("Unknown factor: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}]
+    for key in factors:
+        message = _check_matrix_row(company=company, row=cells.get(key))
+        if message:
+            errors[key] = [message]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        FactorResponsibility.objects.filter(company=company).delete()
+        for key, row in cells.items():
+            FactorResponsibility.objects.create(
+                company=company, factor=factors[key], department=row["accountable"],
+                responsibility=Responsibility.ACCOUNTABLE,
+            )
+            for department in {d.pk: d for d in row.get("contributing") or []}.values():
+                if department.pk != row["accountable"].pk:
+                    FactorResponsibility.objects.create(
+                        company=company, factor=factors[key], department=department,
+                        responsibility=Responsibility.CONTRIBUTING,
+                    )
+
+
+def _check_matrix_row(*, company, row):
+    """Why a matrix row is invalid, or None."""
+    if not row or row.get("accountable") is None:
+        return _("Choose exactly one accountable department.")
+    for department in [row["accountable"], *(row.get("contributing") or [])]:
+        if department.company_id != company.pk:
+            return _("Choose departments of this company.")
+        if department.is_archived:
+            return _("The department “%(name)s” is archived.") % {"name": department.name}
+    return None
+
+
+# ---------------------------------------------------------------- questionnaires
+
+def _next_version(company):
+    latest = company.questionnaires.order_by("-version").values_list("version", flat=True).first()
+    return (latest or 0) + 1
+
+
+def _ensure_editable(questionnaire):
+    if questionnaire.is_frozen:
+        raise ValidationError(FROZEN_MESSAGE, code="frozen")
+
+
+def questionnaire_create(*, company, by=None, title):
+    """A new, empty draft questionnaire with the next version number."""
+    questionnaire = Questionnaire(
+        company=company, version=_next_version(company), title=(title or "").strip(), created_by=by,
+    )
+    questionnaire.full_clean()
+    questionnaire.save()
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_copy(*, questionnaire, by=None):
+    """A new draft with the next version number and copies of every question (keys kept)."""
+    company = questionnaire.company
+    copy = Questionnaire(
+        company=company, version=_next_version(company), title=questionnaire.title,
+        based_on=questionnaire, created_by=by,
+    )
+    copy.full_clean()
+    copy.save()
+    for question in questionnaire.questions.all():
+        question.pk = None
+        question.questionnaire = copy
+        question.save()
+    return copy
+
+
+def questionnaire_update(*, questionnaire, by=None, title):
+    _ensure_editable(questionnaire)
+    questionnaire.title = title.strip()
+    questionnaire.full_clean()
+    questionnaire.save(update_fields=["title"])
+    return questionnaire
+
+
+def questionnaire_delete(*, questionnaire, by=None):
+    """Only a draft can be deleted; published and retired versions are history."""
+    _ensure_editable(questionnaire)
+    questionnaire.delete()
+
+
+@transaction.atomic
+def questionnaire_publish(*, questionnaire, by=None, now=None):
+    """Freeze a draft and make it the current version; the previously published one is retired."""
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be published."), code="not_draft")
+    if not questionnaire.questions.exists():
+        raise ValidationError(_("A questionnaire with no questions cannot be published."), code="empty")
+    questionnaire.company.questionnaires.filter(status=QuestionnaireStatus.PUBLISHED).update(
+        status=QuestionnaireStatus.RETIRED
+    )
+    questionnaire.status = QuestionnaireStatus.PUBLISHED
+    questionnaire.published_at = now or timezone.now()
+    questionnaire.save(update_fields=["status", "published_at"])
+    return questionnaire
+
+
+QUESTION_FIELDS = (
+    "factor", "key", "position", "kind", "text_en", "text_ru", "help_en", "help_ru", "scale_labels", "weight",
+    "required",
+)
+
+
+def _check_scale_labels(question):
+    if question.kind != QuestionKind.SCALE or not question.scale_labels:
+        return
+    labels = question.scale_labels
+    valid = isinstance(labels, dict) and all(
+        language in ("en", "ru") and isinstance(values, list) and len(values) == 5
+        and all(isinstance(value, str) for value in values)
+        for language, values in labels.items()
+    )
+    if not valid:
+        raise ValidationError({"scale_labels": _("Give five labels (for 1 to 5) per language: {\"en\": […], \"ru\": […]}.")})
+
+
+def _save_question(question):
+    _check_scale_labels(question)
+    if question.key and question.questionnaire.questions.filter(key=question.key).exclude(pk=question.pk).exists():
+        raise ValidationError({"key": _("Another question of this questionnaire has this key.")})
+    question.full_clean()
+    question.save()
+    return question
+
+
+def question_add(*, questionnaire, by=None, factor, kind, text_en, text_ru, help_en="", help_ru="",
+                 scale_labels=None, weight=1, required=True, key="", position=None):
+    _ensure_editable(questionnaire)
+    if position is None:
+        position = questionnaire.questions.filter(factor=factor).count() + 1
+    question = Question(
+        company=questionnaire.company, questionnaire=questionnaire, factor=factor, kind=kind,
+        text_en=text_en, text_ru=text_ru, help_en=help_en, help_ru=help_ru, scale_labels=scale_labels or {},
+        weight=weight, required=required, key=key, position=position,
+    )
+    return _save_question(question)
+
+
+def question_update(*, question, by=None, **fields):
+    """Change any of QUESTION_FIELDS of a draft's question."""
+    _ensure_editable(question.questionnaire)
+    unknown = set(fields) - set(QUESTION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown question fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(question, name, value)
+    return _save_question(question)
+
+
+def question_delete(*, question, by=None):
+    _ensure_editable(question.questionnaire)
+    question.delete()
+
+
+# ---------------------------------------------------------------- schedule and periods
+
+def schedule_of(*, company):
+    """The company's schedule (created with the defaults when missing)."""
+    schedule, _created = Schedule.objects.get_or_create(company=company)
+    return schedule
+
+
+def schedule_update(*, company, cadence, opening_day, answer_window_days, is_active):
+    schedule = schedule_of(company=company)
+    schedule.cadence, schedule.opening_day = cadence, opening_day
+    schedule.answer_window_days, schedule.is_active = answer_window_days, is_active
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+def current_period(*, company, schedule=None, now=None):
+    """The period of the company's cadence that contains today in the company's timezone."""
+    schedule = schedule or schedule_of(company=company)
+    return period_containing(local_date(company, now or timezone.now()), schedule.cadence)
+
+
+def opening_moment(*, company, schedule, period):
+    """When the schedule opens the period's round: the opening day, midnight in the company's timezone."""
+    return start_of_day(company, period.opening_date(schedule.opening_day))
+
+
+def _as_period(*, company, schedule, period, now):
+    if period is None:
+        return current_period(company=company, schedule=schedule, now=now)
+    if not isinstance(period, Period):
+        try:
+            period = parse_period(str(period))
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from None
+    if period.cadence != schedule.cadence:
+        raise ValidationError({"period": _("This company's rounds follow the %(cadence)s cadence; name a period of it.")
+                               % {"cadence": schedule.get_cadence_display().lower()}})
+    if period.start > local_date(company, now):
+        raise ValidationError({"period": _("A round cannot open before its period starts.")})
+    return period
+
+
+# ---------------------------------------------------------------- rounds
+
+def responsible_departments(*, company):
+    """Active departments with at least one factor in the matrix: department → [factors]."""
+    cells = (
+        FactorResponsibility.objects.filter(company=company, department__is_archived=False)
+        .select_related("department", "factor").order_by("department__name", "factor__position")
+    )
+    grouped = {}
+    for cell in cells:
+        grouped.setdefault(cell.department, []).append(cell.factor)
+    return grouped
+
+
+def round_open(*, company, period=None, by=None, now=None):
+    """Open the period's round (default: the current one): one audit per responsible department.
+
+    Returns (round, created). Idempotent: a period already opened, even by a concurrent worker,
+    returns the existing round with created=False (the unique constraint decides the race).
+    The deadline is the end of the day `answer_window_days` after the round actually opens.
+    """
+    now = now or timezone.now()
+    with scope(company=company), transaction.atomic():
+        schedule = schedule_of(company=company)
+        period = _as_period(company=company, schedule=schedule, period=period, now=now)
+        existing = company.audit_rounds.filter(period=period.name).first()
+        if existing is not None:
+            return existing, False
+        questionnaire = company.questionnaires.filter(status=QuestionnaireStatus.PUBLISHED).first()
+        if questionnaire is None:
+            raise ValidationError(_("Publish a questionnaire before opening a round."), code="no_questionnaire")
+        departments = responsible_departments(company=company)
+        if not departments:
+            raise ValidationError(
+                _("No department is responsible for any factor; set up the responsibility matrix first."),
+                code="empty_matrix",
+            )
+        deadline = end_of_day(company, local_date(company, now) + datetime.timedelta(days=schedule.answer_window_days))
+        round = Round(
+            company=company, period=period.name, period_start=period.start, period_end=period.end,
+            questionnaire=questionnaire, opened_at=now, opened_by=by, deadline=deadline,
+        )
+        round.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                round.save()
+        except IntegrityError:
+            return company.audit_rounds.get(period=period.name), False
+        _create_round_audits(round=round, departments=departments)
+        return round, True
+
+
+def _create_round_audits(*, round, departments):
+    for department, factors in departments.items():
+        audit = DepartmentAudit.objects.create(
+            company=round.company, round=round, department=department, deadline=round.deadline,
+        )
+        audit.factors.set(factors)
+        AuditTransition.objects.create(
+            company=round.company, audit=audit, from_status="", to_status=AuditStatus.DRAFT,
+            by=round.opened_by, at=round.opened_at,
+        )
+    accountable = scoring.accountable_department_ids(round.company)
+    RoundFactorScore.objects.bulk_create([
+        RoundFactorScore(company=round.company, round=round, factor=factor, accountable_department_id=accountable.get(factor.pk))
+        for factor in Factor.objects.all()
+    ])
+    scoring.store_round_scores(round)
+
+
+def _record_transition(*, audit, to_status, by=None, at=None, reason=""):
+    AuditTransition.objects.create(
+        company=audit.company, audit=audit, from_status=audit.status, to_status=to_status,
+        by=by, at=at or timezone.now(), reason=reason,
+    )
+    audit.status = to_status
+
+
+def audits_mark_overdue(*, company, now=None):
+    """Draft and reopened audits past their deadline become overdue; returns how many changed."""
+    now = now or timezone.now()
+    late = DepartmentAudit.objects.filter(
+        company=company, status__in=(AuditStatus.DRAFT, AuditStatus.REOPENED), deadline__lt=now
+    )
+    changed = 0
+    for audit in late:
+        with transaction.atomic():
+            # Claim by a conditional update so two workers never record the same transition twice.
+            claimed = DepartmentAudit.objects.filter(pk=audit.pk, status=audit.status).update(
+                status=AuditStatus.OVERDUE
+            )
+            if claimed:
+                AuditTransition.objects.create(
+                    company=company, audit=audit, from_status=audit.status, to_status=AuditStatus.OVERDUE, at=now,
+                )
+                changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------- answers
+
+def audit_questions(audit):
+    """The questions an audit asks: its questionnaire's questions of the audit's factors."""
+    return Question.objects.filter(
+        company=audit.company_id, questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.all()
+    ).select_related("factor")
+
+
+def _lock_open_audit(audit):
+    """Re-read the audit under a row lock and refuse when it is submitted."""
+    locked = DepartmentAudit.objects.select_for_update().select_related("round", "company").get(pk=audit.pk)
+    if not locked.is_open:
+        raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
+                               code="not_editable")
+    return locked
+
+
+def _check_question_in_audit(*, audit, question):
+    if question.questionnaire_id != audit.round.questionnaire_id or not audit.factors.filter(pk=question.factor_id).exists():
+        raise ValidationError({"question": _("This question is not part of this audit.")}, code="foreign_question")
+
+
+def _as_int(value):
+    if isinstance(value, bool):
+        raise ValueError
+    return int(value)
+
+
+def _clean_values(*, question, scale_value, bool_value, number_value, text_value):
+    """Check the value fits the question's kind; returns the cleaned values as a dict."""
+    kind, errors = question.kind, {}
+    values = {"scale_value": None, "bool_value": None, "number_value": None, "text_value": ""}
+    others = {
+        QuestionKind.SCALE: (bool_value, number_value, text_value),
+        QuestionKind.YES_NO: (scale_value, number_value, text_value),
+        QuestionKind.NUMBER: (scale_value, bool_value, text_value),
+        QuestionKind.TEXT: (scale_value, bool_value, number_value),
+    }[kind]
+    if any(value not in (None, "") for value in others):
+        errors["__all__"] = _("This question takes a %(kind)s answer only.") % {"kind": question.get_kind_display()}
+    if kind == QuestionKind.SCALE and scale_value not in (None, ""):
+        try:
+            values["scale_value"] = _as_int(scale_value)
+        except (TypeError, ValueError):
+            values["scale_value"] = 0
+        if not 1 <= values["scale_value"] <= 5:
+            errors["scale_value"] = _("Choose a score from 1 to 5.")
+    elif kind == QuestionKind.YES_NO and bool_value is not None:
+        if not isinstance(bool_value, bool):
+            errors["bool_value"] = _("Answer yes or no.")
+        values["bool_value"] = bool_value
+    elif kind == QuestionKind.NUMBER and number_value not in (None, ""):
+        try:
+            values["number_value"] = Decimal(str(number_value)).quantize(Decimal("0.01"))
+            if not values["number_value"].is_finite() or abs(values["number_value"]) >= NUMBER_LIMIT:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors["number_value"] = _("Enter a number below a trillion, with at most two decimals.")
+    elif kind == QuestionKind.TEXT:
+        values["text_value"] = (text_value or "").strip()
+        if len(values["text_value"]) > MAX_TEXT_ANSWER:
+            errors["text_value"] = _("Keep the answer under %(limit)s characters.") % {"limit": MAX_TEXT_ANSWER}
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _check_evidence_file(evidence_file):
+    extension = os.path.splitext(evidence_file.name or "")[1].lower().lstrip(".")
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValidationError({"evidence_file": _("Upload a PDF, PNG, JPG, DOCX, XLSX, CSV or TXT file.")})
+    if evidence_file.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"evidence_file": _("The file is larger than 10 MB.")})
+
+
+def answer_snapshot(answer):
+    """An answer's values as JSON, kept in AnswerRevision when a once-submitted answer changes."""
+    return {
+        "scale_value": answer.scale_value,
+        "bool_value": answer.bool_value,
+        "number_value": None if answer.number_value is None else str(answer.number_value),
+        "text_value": answer.text_value,
+        "not_applicable": answer.not_applicable,
+        "comment": answer.comment,
+        "evidence_url": answer.evidence_url,
+        "evidence_file": answer.evidence_file.name or "",
+        "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+        "updated_by": answer.updated_by_id,
+    }
+
+
+def answer_save(*, audit, question, by, scale_value=None, bool_value=None, number_value=None, text_value="",
+                not_applicable=False, comment="", evidence_url="", evidence_file=None, clear_evidence_file=False,
+                now=None):
+    """Create or replace the answer to one question of an open audit (last write wins for that answer only).
+
+    `evidence_file=None` keeps a file uploaded earlier; `clear_evidence_file=True` removes it.
+    Raises AuditNotEditable for a submitted audit, ValidationError for anything else wrong.
+    """
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        audit = _lock_open_audit(audit)
+        _check_question_in_audit(audit=audit, question=question)
+        if not_applicable:
+            if not comment:
+                raise ValidationError({"comment": _("Say why the question does not apply.")}, code="na_comment")
+            values = {"scale_value": None, "bool_value": None, "number_value": None, "text_value": ""}
+        else:
+            values = _clean_values(question=question, scale_value=scale_value, bool_value=bool_value,
+                                   number_value=number_value, text_value=text_value)
+        if evidence_file is not None:
+            _check_evidence_file(evidence_file)
+        answer = Answer.objects.select_for_update().filter(audit=audit, question=question).first()
+        if answer is not None and audit.first_submitted_at is not None:
+            AnswerRevision.objects.create(
+                company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
+            )
+        answer = answer or Answer(company=audit.company, audit=audit, question=question)
+        for name, value in values.items():
+            setattr(answer, name, value)
+        answer.not_applicable, answer.comment = bool(not_applicable), comment
+        answer.evidence_url = (evidence_url or "").strip()
+        answer.updated_at, answer.updated_by = now, by
+        if clear_evidence_file:
+            answer.evidence_file = ""
+        if evidence_file is not None:
+            answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
+        answer.full_clean(exclude=["audit", "question", "company"], validate_constraints=False)
+        return _save_answer(answer)
+
+
+def _save_answer(answer):
+    """Insert or update; a concurrent first save of the same answer (two tabs) turns into an update."""
+    if answer.pk is not None:
+        answer.save()
+        return answer
+    try:
+        with transaction.atomic():
+            answer.save()
+    except IntegrityError:
+        answer.pk = Answer.objects.get(audit=answer.audit, question=answer.question).pk
+        answer._state.adding = False
+        answer.save()
+    return answer
+
+
+ANSWER_KEYS = ("scale_value", "bool_value", "number_value", "text_value", "not_applicable", "comment",
+               "evidence_url", "evidence_file", "clear_evidence_file")
+
+
+def answers_save_bulk(*, audit, by, answers, now=None):
+    """Save several answers all-or-nothing. `answers`: dicts with "question" (Question or id) and answer values.
+
+    Errors are collected for every item and raised together, keyed by question id (or "item <n>").
+    """
+    questions = {question.pk: question for question in audit_questions(audit)}
+    errors, saved = {}, []
+    with transaction.atomic():
+        _lock_open_audit(audit)
+        for index, item in enumerate(answers):
+            question_ref = item.get("question")
+            question_id = getattr(question_ref, "pk", question_ref)
+            key = str(question_id) if question_id is not None else f"item {index}"
+            try:
+                question = questions.get(_as_int(question_id)) if question_id is not None else None
+            except (TypeError, ValueError):
+                question = None
+            if question is None:
+                errors[key] = [_("This question is not part of this audit.")]
+                continue
+            values = {name: item[name] for name in ANSWER_KEYS if name in item}
+            try:
+                with transaction.atomic():
+                    saved.append(answer_save(audit=audit, question=question, by=by, now=now, **values))
+            except AuditNotEditable:
+                raise
+            except ValidationError as exc:
+                errors[key] = _flatten_messages(exc)
+        if errors:
+            raise ValidationError(errors)
+    return saved
+
+
+def _flatten_messages(exc):
+    if hasattr(exc, "error_dict"):
+        return [message for messages in exc.message_dict.values() for message in messages]
+    return list(exc.messages)
+
+
+def previous_audit(audit):
+    """The same department's audit in the latest earlier round, or None."""
+    return (
+        DepartmentAudit.objects.filter(
+            company=audit.company, department=audit.department, round__period_start__lt=audit.round.period_start
+        ).select_related("round").order_by("-round__period_start").first()
+    )
+
+
+def question_identity(question):
+    """What makes questions of two versions "the same": the key, else the factor and English text."""
+    return ("key", question.key) if question.key else ("text", question.factor_id, question.text_en.strip().lower())
+
+
+def answers_copy_from_previous(*, audit, by, now=None):
+    """"Start from last round": copy the previous round's answers of this department into unanswered questions.
+
+    Questions already answered are left alone. Returns the number of answers copied.
+    """
+    earlier = previous_audit(audit)
+    if earlier is None:
+        return 0
+    old_answers = {
+        question_identity(answer.question): answer
+        for answer in earlier.answers.select_related("question")
+    }
+    answered = set(audit.answers.values_list("question_id", flat=True))
+    copied = 0
+    with transaction.atomic():
+        _lock_open_audit(audit)
+        for question in audit_questions(audit):
+            old = old_answers.get(question_identity(question))
+            if question.pk in answered or old is None or old.question.kind != question.kind or not old.is_answered:
+                continue
+            answer = answer_save(
+                audit=audit, question=question, by=by, now=now, scale_value=old.scale_value,
+                bool_value=old.bool_value, number_value=old.number_value, text_value=old.text_value,
+                not_applicable=old.not_applicable, comment=old.comment, evidence_url=old.evidence_url,
+            )
+            if old.evidence_file:
+                # The stored file is shared, not duplicated: evidence files are never deleted.
+                Answer.objects.filter(pk=answer.pk).update(evidence_file=old.evidence_file.name)
+            copied += 1
+    return copied
+
+
+# ---------------------------------------------------------------- submit and reopen
+
+def missing_required_answers(audit):
+    """question id (str) → message for every required question without an answer."""
+    answered = {answer.question_id for answer in audit.answers.all() if answer.is_answered}
+    return {
+        str(question.pk): _("This question needs an answer.")
+        for question in audit_questions(audit).filter(required=True)
+        if question.pk not in answered
+    }
+
+
+def audit_submit(*, audit, by, now=None):
+    """Submit a draft, overdue or reopened audit once every required question is answered; store the scores."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_open_audit(audit)
+        missing = missing_required_answers(locked)
+        if missing:
+            raise ValidationError(missing, code="unanswered")
+        _record_transition(audit=locked, to_status=AuditStatus.SUBMITTED, by=by, at=now)
+        locked.submitted_at, locked.submitted_by = now, by
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.save(update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "updated_at"])
+        scoring.store_audit_scores(locked)
+        scoring.store_round_scores(locked.round)
+    _refresh(audit, locked)
+    return audit
+
+
+def audit_reopen(*, audit, by, reason, deadline=None, now=None):
+    """An admin reopens a submitted audit with a reason; it leaves the round's scores until resubmitted.
+
+    The audit gets a fresh answer window when its deadline has passed (else it would turn overdue at once).
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the audit is reopened.")}, code="reason_required")
+    with transaction.atomic():
+        locked = DepartmentAudit.objects.select_for_update().select_related("round", "company").get(pk=audit.pk)
+        if locked.status != AuditStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted audit can be reopened."), code="not_submitted")
+        if deadline is None and locked.deadline <= now:
+            window = schedule_of(company=locked.company).answer_window_days
+            deadline = end_of_day(locked.company, local_date(locked.company, now) + datetime.timedelta(days=window))
+        if deadline is not None:
+            locked.deadline = deadline
+        _record_transition(audit=locked, to_status=AuditStatus.REOPENED, by=by, at=now, reason=reason)
+        locked.save(update_fields=["status", "deadline", "updated_at"])
+        scoring.store_round_scores(locked.round)
+    _refresh(audit, locked)
+    return audit
+
+
+def _refresh(audit, locked):
+    """Copy the saved state onto the caller's instance so it does not hold stale values."""
+    for name in ("status", "deadline", "submitted_at", "submitted_by_id", "first_submitted_at", "updated_at"):
+        setattr(audit, name, getattr(locked, name))
+
+
+# ---------------------------------------------------------------- action items
+
+def _check_action_links(*, company, owner, round, audit, answer):
+    errors = {}
+    if owner is not None and (owner.company_id != company.pk or not owner.is_active):
+        errors["owner"] = _("The owner must be an active member of this company.")
+    for name, value in (("round", round), ("audit", audit), ("answer", answer)):
+        if value is not None and value.company_id != company.pk:
+            errors[name] = _("This belongs to another company.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def action_item_create(*, company, by, title, description="", factor=None, owner=None, due_date=None, round=None,
+                       audit=None, answer=None, now=None):
+    """Raise an action item from an answer, an audit, a round, a factor or nothing at all."""
+    _check_action_links(company=company, owner=owner, round=round, audit=audit, answer=answer)
+    if answer is not None:
+        audit = audit or answer.audit
+        factor = factor or answer.question.factor
+    if audit is not None:
+        round = round or audit.round
+    item = ActionItem(
+        company=company, title=(title or "").strip(), description=(description or "").strip(), factor=factor,
+        owner=owner, due_date=due_date, round=round, audit=audit, answer=answer, created_by=by,
+        created_at=now or timezone.now(),
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+ACTION_FIELDS = ("title", "description", "factor", "owner", "due_date", "status")
+
+
+def action_item_update(*, item, by, now=None, **fields):
+    """Change any of ACTION_FIELDS; closing (done/dropped) stamps closed_at, reopening clears it."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown action item fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if "owner" in fields:
+        _check_action_links(company=item.company, owner=fields["owner"], round=None, audit=None, answer=None)
+    if "status" in fields and fields["status"] not in ActionStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) and name in ("title", "description") else value)
+    if item.status in OPEN_ACTION_STATUSES:
+        item.closed_at = None
+    elif item.closed_at is None:
+        item.closed_at = now or timezone.now()
+    item.full_clean()
+    item.save()
+    return item

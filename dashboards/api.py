@@ -1,0 +1,129 @@
+"""Dashboard API: figure JSON per chart, a summary with sentences, and the data rows.
+
+Company dashboards need "view_company_dashboard"; department dashboards "view_department_dashboard",
+and a department head only sees their own department (403 for others, 404 for another company's).
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import access, catalogue, narrative, selectors
+from .serializers import FILTER_PARAMETERS, ChartSerializer, DataSerializer, SummarySerializer
+
+NOT_FOUND = OpenApiResponse(description="Unknown chart, or another company's department.")
+BAD_FILTERS = OpenApiResponse(description="Field errors: unknown period, reversed range, unknown department.")
+FORBIDDEN = OpenApiResponse(description="Your role may not see this dashboard.")
+CHART_NAMES = sorted([*catalogue.COMPANY_CHARTS, catalogue.FACTOR_CHART.name])
+
+
+class DashboardAPIView(APIView):
+    required_permission = "view_company_dashboard"
+
+    @property
+    def membership(self):
+        return self.request._request.membership
+
+    def filters(self):
+        """Validated filters from the query string, else a 400 with field errors."""
+        form = access.filter_form(self.request, self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        return form.filters()
+
+    def chart_response(self, chart, company, filters):
+        rows = chart.load(company, filters)
+        rendered = catalogue.render_chart(chart, rows, catalogue.Links(company.slug))
+        table = rendered["table"]
+        return Response({"chart": chart.name, "title": rendered["title"], "summary": rendered["summary"],
+                         "figure": rendered["figure"],
+                         "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows}})
+
+
+def summary_payload(overview, filters):
+    latest = overview.rounds[-1] if overview.rounds else None
+    return {
+        "period": latest.period if latest else None,
+        "system_index": latest.system_index if latest else None,
+        "index_change": latest.index_change if latest else None,
+        "completion": latest.completion if latest else None,
+        "sentences": narrative.headline_sentences(overview),
+        "weakest": overview.as_dict()["weakest"],
+        "filters": filters.query(),
+    }
+
+
+class SummaryView(DashboardAPIView):
+    """Headline numbers and the sentences an executive reads first."""
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: SummarySerializer, 400: BAD_FILTERS,
+                                                            403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, company_slug):
+        filters = self.filters()
+        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters))
+
+
+class DataView(DashboardAPIView):
+    """Every aggregated row behind the executive dashboard (a constant number of queries)."""
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: DataSerializer, 400: BAD_FILTERS,
+                                                            403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, company_slug):
+        filters = self.filters()
+        overview = selectors.overview(company=request.company, filters=filters)
+        return Response({**overview.as_dict(), "sentences": narrative.headline_sentences(overview),
+                         "filters": filters.query()})
+
+
+class ChartView(DashboardAPIView):
+    """One chart of the executive dashboard as a Plotly figure, with its title, summary and table."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("chart", str, OpenApiParameter.PATH, enum=CHART_NAMES), *FILTER_PARAMETERS],
+        responses={200: ChartSerializer, 400: BAD_FILTERS, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, company_slug, chart):
+        spec = catalogue.COMPANY_CHARTS.get(chart)
+        if chart == catalogue.FACTOR_CHART.name:
+            spec = catalogue.FACTOR_CHART
+        if spec is None:
+            raise exceptions.NotFound
+        filters = self.filters()
+        if spec is catalogue.FACTOR_CHART and not filters.factor_key:
+            raise exceptions.ValidationError({"factor": ["Choose a factor for this chart."]})
+        return self.chart_response(spec, request.company, filters)
+
+
+class DepartmentSummaryView(DashboardAPIView):
+    """A department's rows: its factor series, completion record and sentences."""
+
+    required_permission = "view_department_dashboard"
+
+    @extend_schema(parameters=FILTER_PARAMETERS[:2], responses={200: SummarySerializer, 400: BAD_FILTERS,
+                                                                403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, company_slug, department_id):
+        department = access.department_for(request, department_id, self.membership)
+        filters = self.filters().with_department(department)
+        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters))
+
+
+class DepartmentChartView(DashboardAPIView):
+    """One chart of a department dashboard."""
+
+    required_permission = "view_department_dashboard"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("chart", str, OpenApiParameter.PATH, enum=sorted(catalogue.DEPARTMENT_CHARTS)),
+                    *FILTER_PARAMETERS[:2]],
+        responses={200: ChartSerializer, 400: BAD_FILTERS, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, company_slug, department_id, chart):
+        department = access.department_for(request, department_id, self.membership)
+        spec = catalogue.DEPARTMENT_CHARTS.get(chart)
+        if spec is None:
+            raise exceptions.NotFound
+        if chart == "company-factors" and not access.may_see_company_lines(self.membership, request.company):
+            raise exceptions.PermissionDenied("The company has turned off company lines on department dashboards.")
+        filters = self.filters().with_department(department)
+        return self.chart_response(spec, request.company, filters)

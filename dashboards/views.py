@@ -1,0 +1,296 @@
+"""Dashboard pages. Rows come from selectors; charts are drawn in the browser from the API's figure JSON."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import require_permission
+from audits.models import Factor, FactorKey
+
+from . import access, catalogue, exports, narrative, png, selectors, services, tables
+from .filters import Filters
+
+EXECUTIVE_ORDER = ["system-index", "factors", "latest-vs-previous", "heatmap", "completion-rounds",
+                   "completion-departments", "movers", "open-actions"]
+
+
+def api_url(name, company, query, **kwargs):
+    url = reverse(name, kwargs={"company_slug": company.slug, **kwargs})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def chart_cards(charts_with_rows, *, company, query, api_name, export_name, extra=None):
+    """Template context per chart: title, summary, table, the figure URL and the export links."""
+    cards = []
+    for chart, rows in charts_with_rows:
+        kwargs = {"chart": chart.name, **(extra or {})}
+        export_kwargs = {"dataset": chart.name, **(extra or {})}
+        cards.append({
+            "name": chart.name, "title": chart.title, "summary": chart.summary(rows), "table": chart.table(rows),
+            "figure_url": api_url(api_name, company, query, **kwargs),
+            "csv_url": api_url(export_name, company, query, fmt="csv", **export_kwargs),
+            "xlsx_url": api_url(export_name, company, query, fmt="xlsx", **export_kwargs),
+            "png_url": api_url("dashboards:png", company, query, chart=chart.name) if not extra else "",
+        })
+    return cards
+
+
+def heatmap_row_links(data, company):
+    """Per department row of the heatmap table: a link to its audit in that round (keyboard route to a cell)."""
+    first_audit = {}
+    for cell in data.cells:
+        first_audit.setdefault(cell.department_id, cell.audit_id)
+    links = catalogue.Links(company.slug)
+    return [links.audit(first_audit[d]) if d in first_audit else "" for d, _name in data.departments]
+
+
+def next_steps(company):
+    """Links for an empty company: set the matrix, open the first round (only routes that exist)."""
+    candidates = [
+        (gettext_lazy("Set the responsibility matrix: who is accountable for each factor."),
+         ["audits:matrix", "audits:responsibility_matrix", "audits:matrix_edit"]),
+        (gettext_lazy("Check the questionnaire the departments will answer."),
+         ["audits:questionnaire_list", "audits:questionnaires"]),
+        (gettext_lazy("Open the first audit round (or let the schedule open it)."),
+         ["audits:round_open", "audits:round_create", "audits:round_list", "audits:schedule"]),
+    ]
+    steps = []
+    for text, names in candidates:
+        url = next(filter(None, (catalogue.optional_url(n, company_slug=company.slug) for n in names)), "")
+        steps.append({"text": text, "url": url})
+    return steps
+
+
+def render_filter_errors(request, template, context, form):
+    return render(request, template, {**context, "form": form, "invalid": True}, status=400)
+
+
+def validated_filters(request):
+    form = access.filter_form(request, request.GET)
+    return form, (form.filters() if form.is_valid() else None)
+
+
+@require_permission("view_company_dashboard")
+def executive(request, company_slug):
+    """The executive dashboard: every chart of the company, filtered by period range and department."""
+    company = request.company
+    form, filters = validated_filters(request)
+    context = {"form": form, "png_available": png.available()}
+    if filters is None:
+        return render_filter_errors(request, "dashboards/executive.html", context, form)
+    if not company.audit_rounds.exists():
+        return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
+    overview = selectors.overview(company=company, filters=filters)
+    query = filters.query()
+    cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
+                         for n in EXECUTIVE_ORDER], company=company, query=query,
+                        api_name="api-dashboard-chart", export_name="dashboards:export")
+    for card in cards:
+        if card["name"] == "heatmap":
+            card["table"].row_links = heatmap_row_links(overview.heatmap, company)
+    latest = overview.rounds[-1] if overview.rounds else None
+    return render(request, "dashboards/executive.html", {
+        **context, "overview": overview, "latest": latest, "cards": cards, "query": query,
+        "sentences": narrative.headline_sentences(overview),
+        "factors": Factor.objects.order_by("position"),
+        "scores_csv": api_url("dashboards:export", company, query, dataset="scores", fmt="csv"),
+        "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),
+        "report_url": api_url("dashboards:report", company, query),
+    })
+
+
+@require_permission("view_department_dashboard")
+def my_department(request, company_slug):
+    """A department head's way in: their own department's dashboard."""
+    department = access.own_department(request, request.membership)
+    if department is None:
+        return render(request, "dashboards/no_department.html", status=404)
+    return redirect("dashboards:department", company_slug=company_slug, department_id=department.pk)
+
+
+@require_permission("view_department_dashboard")
+def department(request, company_slug, department_id):
+    """One department over time: its factors, completion record, open actions, company lines for context."""
+    company = request.company
+    dept = access.department_for(request, department_id, request.membership)
+    form, filters = validated_filters(request)
+    context = {"form": form, "department": dept, "png_available": False}
+    if filters is None:
+        return render_filter_errors(request, "dashboards/department.html", context, form)
+    filters = filters.with_department(dept)
+    names = ["department-factors", "department-completion"]
+    if access.may_see_company_lines(request.membership, company):
+        names.append("company-factors")
+    charts_with_rows = [(catalogue.DEPARTMENT_CHARTS[n], catalogue.DEPARTMENT_CHARTS[n].load(company, filters))
+                        for n in names]
+    query = {k: v for k, v in filters.query().items() if k in ("from", "to")}
+    cards = chart_cards(charts_with_rows, company=company, query=query, api_name="api-department-dashboard-chart",
+                        export_name="dashboards:department_export", extra={"department_id": dept.pk})
+    return render(request, "dashboards/department.html", {
+        **context, "cards": cards, "query": query,
+        "actions": selectors.department_actions(company=company, department=dept),
+        "scores_csv": api_url("dashboards:department_export", company, query, department_id=dept.pk,
+                              dataset="scores", fmt="csv"),
+        "is_company_viewer": request.membership.can("view_company_dashboard"),
+    })
+
+
+@require_permission("view_company_dashboard")
+def factor(request, company_slug, factor_key):
+    """One factor across departments over time."""
+    if factor_key not in FactorKey.values:
+        raise Http404
+    company = request.company
+    factor_obj = Factor.objects.get(key=factor_key)
+    form, filters = validated_filters(request)
+    context = {"form": form, "factor": factor_obj, "png_available": png.available()}
+    if filters is None:
+        return render_filter_errors(request, "dashboards/factor.html", context, form)
+    filters = Filters(filters.period_from, filters.period_to, filters.department, filters.round_period, factor_key)
+    chart = catalogue.FACTOR_CHART
+    query = filters.query()
+    cards = chart_cards([(chart, chart.load(company, filters))], company=company, query=query,
+                        api_name="api-dashboard-chart", export_name="dashboards:export")
+    return render(request, "dashboards/factor.html", {**context, "cards": cards})
+
+
+@require_permission("view_department_dashboard")
+def audit(request, company_slug, audit_id):
+    """One department audit's stored factor scores, with a link to the audit itself when that page exists."""
+    audit_obj, scores = selectors.audit_scores(company=request.company, audit_id=audit_id)
+    if audit_obj is None:
+        raise Http404
+    if not access.can_see_department(request.membership, audit_obj.department):
+        raise PermissionDenied
+    audit_page = (catalogue.optional_url("audits:audit_detail", company_slug=company_slug, pk=audit_id)
+                  or catalogue.optional_url("audits:audit_detail", company_slug=company_slug, audit_id=audit_id))
+    return render(request, "dashboards/audit.html", {"audit": audit_obj, "scores": scores, "audit_page": audit_page})
+
+
+@require_permission("view_company_dashboard")
+def report(request, company_slug):
+    """A printable quarterly report of one round: index, factors, heatmap, movers, overdue, actions."""
+    company = request.company
+    form, filters = validated_filters(request)
+    if filters is None:
+        return render_filter_errors(request, "dashboards/report.html", {}, form)
+    period = filters.round_period or (company.audit_rounds.order_by("-period_start")
+                                      .values_list("period", flat=True).first())
+    if period is None:
+        return render(request, "dashboards/report.html", {"form": form, "empty": True,
+                                                          "steps": next_steps(company)})
+    if not company.audit_rounds.filter(period=period).exists():
+        form.add_error("round", forms.ValidationError(_("There is no audit round for %(period)s.")
+                                                      % {"period": period}))
+        return render_filter_errors(request, "dashboards/report.html", {}, form)
+    filters = Filters("", period, filters.department, period)
+    overview = selectors.overview(company=company, filters=filters)
+    latest = overview.rounds[-1]
+    late_or_missing = [a for a in selectors.completion_by_department(
+        company=company, filters=Filters(period, period, filters.department)) if a.late or a.missing]
+    return render(request, "dashboards/report.html", {
+        "form": form, "period": period, "overview": overview, "latest": latest,
+        "sentences": narrative.headline_sentences(overview),
+        "factor_table": tables.comparison(overview.comparison),
+        "heatmap_table": tables.heatmap(overview.heatmap),
+        "movers_table": tables.movers(catalogue.overview_movers(overview)),
+        "completion_table": tables.completion_by_department(late_or_missing),
+        "actions_table": tables.open_actions(overview.actions),
+    })
+
+
+def export_rows(request, dataset, filters, charts):
+    """(table, filename) for a chart's data or for every score in range."""
+    if dataset == "scores":
+        return tables.scores(selectors.score_rows(company=request.company, filters=filters)), "scores"
+    chart = charts.get(dataset)
+    if chart is None:
+        raise Http404
+    return chart.table(chart.load(request.company, filters)), dataset
+
+
+def export_response(request, filters, dataset, fmt, charts):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    table, name = export_rows(request, dataset, filters, charts)
+    return exports.FORMATS[fmt](table, f"{request.company.slug}-{name}")
+
+
+def bad_filters_response(form):
+    lines = [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+
+
+@require_permission("view_company_dashboard")
+def export(request, company_slug, dataset, fmt):
+    """CSV or XLSX of one chart's data, or of all scores in the range."""
+    form, filters = validated_filters(request)
+    if filters is None:
+        return bad_filters_response(form)
+    charts = {**catalogue.COMPANY_CHARTS, catalogue.FACTOR_CHART.name: catalogue.FACTOR_CHART}
+    if dataset == catalogue.FACTOR_CHART.name and not filters.factor_key:
+        form.add_error("factor", _("Choose a factor for this export."))
+        return bad_filters_response(form)
+    return export_response(request, filters, dataset, fmt, charts)
+
+
+@require_permission("view_department_dashboard")
+def department_export(request, company_slug, department_id, dataset, fmt):
+    """CSV or XLSX of a department dashboard chart's data, or of the department's scores."""
+    dept = access.department_for(request, department_id, request.membership)
+    form, filters = validated_filters(request)
+    if filters is None:
+        return bad_filters_response(form)
+    charts = dict(catalogue.DEPARTMENT_CHARTS)
+    if not access.may_see_company_lines(request.membership, request.company):
+        charts.pop("company-factors")
+    return export_response(request, filters.with_department(dept), dataset, fmt, charts)
+
+
+@require_permission("view_company_dashboard")
+def chart_png(request, company_slug, chart):
+    """A chart as a PNG rendered on the server (kaleido + Chromium), when they are installed."""
+    spec = catalogue.COMPANY_CHARTS.get(chart)
+    if spec is None:
+        raise Http404
+    if not png.available():
+        return HttpResponse(_("Server-side PNG export needs Chromium/kaleido, not available here."), status=501,
+                            content_type="text/plain; charset=utf-8")
+    form, filters = validated_filters(request)
+    if filters is None:
+        return bad_filters_response(form)
+    figure = spec.figure(spec.load(request.company, filters), catalogue.Links(company_slug))
+    response = HttpResponse(png.figure_png(figure), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{request.company.slug}-{chart}.png"'
+    return response
+
+
+class SettingsForm(forms.Form):
+    show_company_lines_to_heads = forms.BooleanField(
+        label=gettext_lazy("Show the company's factor lines to department heads"), required=False,
+        help_text=gettext_lazy("Department heads see company scores beside their own, for context."))
+
+
+@require_permission("manage_company")
+@require_http_methods(["GET", "POST"])
+def dashboard_settings(request, company_slug):
+    """Company admins choose what department heads see on their dashboard."""
+    company = request.company
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            services.dashboard_settings_update(
+                company=company, show_company_lines_to_heads=form.cleaned_data["show_company_lines_to_heads"])
+            messages.success(request, _("Dashboard settings saved."))
+            return redirect("dashboards:settings", company_slug=company_slug)
+    else:
+        form = SettingsForm(initial={"show_company_lines_to_heads": selectors.show_company_lines_to_heads(
+            company=company)})
+    return render(request, "dashboards/settings.html", {"form": form})

@@ -1,0 +1,91 @@
+"""Plotly figures of the team view, built from plain rows (no database): a static script draws them."""
+
+from django.utils.translation import gettext as _
+
+from .diagnosis import VERDICT_LABELS, VERDICTS
+
+VERDICT_COLOURS = {
+    "on_track": "#1b7f3b", "system": "#0b5cad", "manager": "#b3261e", "check_norms": "#8a5a00", "no_data": "#9aa3b2",
+}
+AXIS_CAP = 160  # keep one outlier from squashing the team into a corner
+
+
+def _capped(value):
+    return None if value is None else min(float(value), AXIS_CAP)
+
+
+def quadrant_figure(points, thresholds):
+    """Activity compliance (x) × plan attainment (y), colour = knowledge, one point per manager.
+
+    `points`: [{"name", "activity", "plan", "knowledge", "verdict_label"}]; managers without a plan or
+    without norms cannot be placed and are listed in the title instead of drawn at zero.
+    """
+    placed = [p for p in points if p["activity"] is not None and p["plan"] is not None]
+    hover = [
+        _("%(name)s<br>activity %(activity)s %%<br>plan %(plan)s %%<br>knowledge %(knowledge)s<br>%(verdict)s") % {
+            "name": p["name"], "activity": round(p["activity"]), "plan": round(p["plan"]),
+            "knowledge": "—" if p["knowledge"] is None else round(p["knowledge"]), "verdict": p["verdict_label"]}
+        for p in placed
+    ]
+    trace = {
+        "type": "scatter", "mode": "markers+text", "name": _("Managers"),
+        "x": [_capped(p["activity"]) for p in placed], "y": [_capped(p["plan"]) for p in placed],
+        "text": [p["name"] for p in placed], "textposition": "top center",
+        "hovertext": hover, "hoverinfo": "text",
+        "marker": {
+            "size": 16, "line": {"width": 1, "color": "#1d2330"},
+            "color": [p["knowledge"] if p["knowledge"] is not None else 0 for p in placed],
+            "cmin": 0, "cmax": 100, "colorscale": "RdYlGn", "showscale": True,
+            "colorbar": {"title": {"text": _("Knowledge")}},
+        },
+    }
+    quadrant_labels = [
+        (AXIS_CAP * 0.97, 5, _("The system's shortfall"), "right"),
+        (3, 5, _("The manager's shortfall"), "left"),
+        (3, AXIS_CAP * 0.97, _("Check the norms"), "left"),
+        (AXIS_CAP * 0.97, AXIS_CAP * 0.97, _("On track"), "right"),
+    ]
+    unplaced = [p["name"] for p in points if p not in placed]
+    title = _("Activity against plan")
+    if unplaced:
+        title += " · " + _("not shown (no plan or no norm): %(names)s") % {"names": ", ".join(unplaced)}
+    return {
+        "data": [trace],
+        "layout": {
+            "title": {"text": title},
+            "xaxis": {"title": {"text": _("Activity, % of norm")}, "range": [0, AXIS_CAP], "zeroline": False},
+            "yaxis": {"title": {"text": _("Plan attainment, %")}, "range": [0, AXIS_CAP], "zeroline": False},
+            "shapes": [
+                {"type": "line", "x0": thresholds.activity, "x1": thresholds.activity, "y0": 0, "y1": AXIS_CAP,
+                 "line": {"dash": "dash", "color": "#5b6475"}},
+                {"type": "line", "x0": 0, "x1": AXIS_CAP, "y0": thresholds.plan, "y1": thresholds.plan,
+                 "line": {"dash": "dash", "color": "#5b6475"}},
+            ],
+            "annotations": [
+                {"x": x, "y": y, "text": text, "showarrow": False, "xanchor": anchor, "font": {"color": "#5b6475"}}
+                for x, y, text, anchor in quadrant_labels
+            ],
+            "margin": {"t": 60, "r": 20, "b": 60, "l": 60},
+            "showlegend": False,
+        },
+    }
+
+
+def verdict_history_figure(history):
+    """Managers per verdict over periods, stacked. `history`: [{"period", "counts": {verdict: n}}]."""
+    periods = [h["period"] for h in history]
+    data = [
+        {"type": "bar", "name": str(VERDICT_LABELS[verdict]), "x": periods,
+         "y": [h["counts"].get(verdict, 0) for h in history], "marker": {"color": VERDICT_COLOURS[verdict]}}
+        for verdict in VERDICTS
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack", "title": {"text": _("Managers per verdict")},
+            "xaxis": {"title": {"text": _("Period")}, "type": "category"},
+            "yaxis": {"title": {"text": _("Managers")}, "dtick": 1, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.25},
+            "margin": {"t": 60, "r": 20, "b": 80, "l": 60},
+        },
+    }

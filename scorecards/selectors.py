@@ -1,0 +1,424 @@
+"""Reads of the scorecard domain: settings, norms, periods, the diagnosis per manager and for the team.
+
+Team reads load each table once for all managers of a period (a constant number of queries).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from audits.models import OPEN_ACTION_STATUSES, Round, RoundFactorScore
+from audits.periods import QUARTERLY, Period, parse_period, period_containing, periods_ending
+
+from . import diagnosis as dx
+from .models import (
+    ActivityEntry,
+    ActivityNorm,
+    DayOff,
+    ImportBatch,
+    KnowledgeAttempt,
+    KnowledgeCheck,
+    KnowledgeRating,
+    PlanResult,
+    ScorecardSettings,
+)
+
+HISTORY_PERIODS = 6
+
+
+# ---------------------------------------------------------------- settings, calendar, periods
+
+def settings_of(*, company):
+    """The company's scorecard settings, or the defaults (unsaved) when never edited."""
+    return ScorecardSettings.objects.filter(company=company).first() or ScorecardSettings(company=company)
+
+
+def thresholds_of(settings):
+    return dx.Thresholds(activity=settings.activity_threshold, knowledge=settings.knowledge_threshold,
+                         plan=settings.plan_threshold)
+
+
+def local_today(company, now=None):
+    return timezone.localdate(now or timezone.now(), company.tzinfo)
+
+
+def default_period(*, company, today=None):
+    """The latest audit round's period that has started; else the current quarter."""
+    today = today or local_today(company)
+    latest = Round.objects.filter(company=company, period_start__lte=today).order_by("-period_start").first()
+    if latest is not None:
+        try:
+            return parse_period(latest.period)
+        except ValueError:
+            pass
+    return period_containing(today, QUARTERLY)
+
+
+def period_from(text, *, company, today=None):
+    """The period named in a query (`2026-Q4`, `2026-11`, …) or the default; bad text → ValidationError."""
+    if not (text or "").strip():
+        return default_period(company=company, today=today)
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+
+
+def recent_periods(*, last, count=HISTORY_PERIODS):
+    return periods_ending(last, count)
+
+
+def period_choices(*, company, today=None, count=8):
+    """Recent quarters (newest first) plus the audit rounds' periods, for a period picker."""
+    today = today or local_today(company)
+    names = [p.name for p in reversed(periods_ending(period_containing(today, QUARTERLY), count))]
+    for name in Round.objects.filter(company=company).order_by("-period_start").values_list("period", flat=True)[:count]:
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------- norms and rows
+
+def norm_rows(*, company):
+    """manager id (None for the company default) → ActivityNorm."""
+    return {n.manager_id: n for n in ActivityNorm.objects.filter(company=company)}
+
+
+def as_norm(row):
+    if row is None:
+        return dx.Norm()
+    return dx.Norm(row.calls_per_day, row.meetings_per_week, row.proposals_per_month)
+
+
+def norm_for(*, company, manager, rows=None):
+    """The manager's override when there is one, else the company default (empty when neither)."""
+    rows = norm_rows(company=company) if rows is None else rows
+    return as_norm(rows.get(manager.pk, rows.get(None)))
+
+
+def activity_of(*, company, managers=None, start=None, end=None):
+    rows = ActivityEntry.objects.filter(company=company).select_related("manager__user")
+    if managers is not None:
+        rows = rows.filter(manager__in=managers)
+    if start:
+        rows = rows.filter(date__gte=start)
+    if end:
+        rows = rows.filter(date__lte=end)
+    return rows.order_by("-date", "manager__user__email")
+
+
+def entries_by_date(*, manager, start, end):
+    return {e.date: e for e in ActivityEntry.objects.filter(manager=manager, date__range=(start, end))}
+
+
+def days_off_of(*, manager):
+    return DayOff.objects.filter(manager=manager).order_by("-date")
+
+
+def plans_of(*, company, managers, period):
+    return {p.manager_id: p for p in PlanResult.objects.filter(company=company, manager__in=managers,
+                                                                period=period.name)}
+
+
+def ratings_of(*, company, managers, period):
+    return {r.manager_id: r for r in KnowledgeRating.objects.filter(company=company, manager__in=managers,
+                                                                     period=period.name)}
+
+
+def plan_results_of(*, company, managers=None, period=None):
+    rows = PlanResult.objects.filter(company=company).select_related("manager__user")
+    if managers is not None:
+        rows = rows.filter(manager__in=managers)
+    if period is not None:
+        rows = rows.filter(period=period.name)
+    return rows.order_by("-period", "manager__user__email")
+
+
+def knowledge_checks_of(*, company, published_only=False):
+    checks = KnowledgeCheck.objects.filter(company=company).annotate(question_count=Count("questions"))
+    if published_only:
+        checks = checks.filter(is_published=True)
+    return checks.order_by("-created_at")
+
+
+def upload_batch(*, company, pk):
+    return ImportBatch.objects.filter(company=company, kind="file", pk=pk).first()
+
+
+# ---------------------------------------------------------------- knowledge score
+
+def knowledge_parts(*, company, managers, period):
+    """manager id → {"rating": int|None, "checks": float|None, "score": float|None}.
+
+    The check part is the mean of the manager's latest attempt at each check in the period; the score
+    is the mean of the head's rating and the check part (whichever exist).
+    """
+    ratings = ratings_of(company=company, managers=managers, period=period)
+    latest = {}
+    attempts = KnowledgeAttempt.objects.filter(company=company, manager__in=managers, period=period.name)
+    for attempt in attempts.order_by("taken_at", "pk"):
+        latest[(attempt.manager_id, attempt.knowledge_check_id)] = float(attempt.score)
+    by_manager = {}
+    for (manager_id, _check), score in latest.items():
+        by_manager.setdefault(manager_id, []).append(score)
+    parts = {}
+    for manager in managers:
+        rating = ratings[manager.pk].score if manager.pk in ratings else None
+        checks = dx.mean(by_manager.get(manager.pk, []))
+        parts[manager.pk] = {"rating": rating, "checks": checks, "score": dx.mean([rating, checks])}
+    return parts
+
+
+# ---------------------------------------------------------------- diagnosis
+
+@dataclass
+class ManagerDiagnosis:
+    manager: object
+    period: Period
+    inputs: dx.Inputs
+    result: dx.Result
+    knowledge: dict
+    settings: object
+    factors: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        return self.manager.user.display_name
+
+    @property
+    def verdict(self):
+        return self.result.verdict
+
+    @property
+    def headline(self):
+        return verdict_sentence(self)
+
+    def explanation(self):
+        return explanation_of(self)
+
+
+def _activity_sums(*, company, managers, start, end):
+    rows = (ActivityEntry.objects.filter(company=company, manager__in=managers, date__range=(start, end))
+            .values("manager").annotate(calls=Sum("calls"), meetings=Sum("meetings"), proposals=Sum("proposals")))
+    return {r["manager"]: {m: r[m] or 0 for m in dx.METRICS} for r in rows}
+
+
+def _days_off(*, company, managers, start, end):
+    found = {}
+    for manager_id, day in DayOff.objects.filter(company=company, manager__in=managers,
+                                                 date__range=(start, end)).values_list("manager", "date"):
+        found.setdefault(manager_id, []).append(day)
+    return found
+
+
+def measured_until(period, today):
+    """The last day counted: the period's end, or today while the period is still running."""
+    return min(period.end, today)
+
+
+def diagnoses(*, company, managers, period, today=None, with_factors=True):
+    """One ManagerDiagnosis per manager for the period, in a constant number of queries."""
+    managers = list(managers)
+    today = today or local_today(company)
+    settings = settings_of(company=company)
+    thresholds = thresholds_of(settings)
+    end = measured_until(period, today)
+    norms = norm_rows(company=company)
+    sums = _activity_sums(company=company, managers=managers, start=period.start, end=end)
+    days_off = _days_off(company=company, managers=managers, start=period.start, end=end)
+    plans = plans_of(company=company, managers=managers, period=period)
+    knowledge = knowledge_parts(company=company, managers=managers, period=period)
+    factors = system_factors(company=company, period=period) if with_factors else []
+    found = []
+    for manager in managers:
+        plan = plans.get(manager.pk)
+        inputs = dx.Inputs(
+            start=period.start, end=end, weekdays=list(settings.working_weekdays), days_off=days_off.get(manager.pk, []),
+            norm=norm_for(company=company, manager=manager, rows=norms),
+            actual=sums.get(manager.pk, dict.fromkeys(dx.METRICS, 0)),
+            knowledge=knowledge[manager.pk]["score"],
+            plan_deals=plan.plan_deals if plan else None, actual_deals=plan.actual_deals if plan else None,
+            plan_revenue=plan.plan_revenue if plan else None, actual_revenue=plan.actual_revenue if plan else None,
+            thresholds=thresholds,
+        )
+        result = dx.diagnose(inputs)
+        found.append(ManagerDiagnosis(manager=manager, period=period, inputs=inputs, result=result,
+                                      knowledge=knowledge[manager.pk], settings=settings,
+                                      factors=factors if result.verdict == dx.SYSTEM else []))
+    return found
+
+
+def diagnosis_of(*, company, manager, period, today=None):
+    return diagnoses(company=company, managers=[manager], period=period, today=today)[0]
+
+
+def system_factors(*, company, period, limit=2):
+    """The weakest system factors of the period's audit round, with accountable departments and open actions."""
+    scores = (RoundFactorScore.objects.filter(company=company, round__period=period.name, score__isnull=False)
+              .select_related("factor", "accountable_department").order_by("score", "factor__position")[:limit])
+    scores = list(scores)
+    if not scores:
+        return []
+    open_items = dict(
+        company.action_items.filter(status__in=OPEN_ACTION_STATUSES, factor__in=[s.factor_id for s in scores])
+        .values("factor").annotate(n=Count("pk")).values_list("factor", "n")
+    )
+    return [{
+        "key": s.factor.key, "name": s.factor.name, "score": float(s.score),
+        "department": s.accountable_department.name if s.accountable_department else None,
+        "open_action_items": open_items.get(s.factor_id, 0),
+    } for s in scores]
+
+
+def _names(items):
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def verdict_sentence(diag):
+    """One sentence that says why, with the numbers."""
+    r = diag.result
+    if r.verdict == dx.SYSTEM:
+        if diag.factors:
+            return _("The manager did their part; look at %(factors)s.") % {
+                "factors": _names(f["name"] for f in diag.factors)}
+        return _("The manager did their part; the cause is in the system (no audit scores for this period yet).")
+    if r.verdict == dx.MANAGER:
+        return _("Below the norm: %(gaps)s.") % {"gaps": "; ".join(str(g) for g in r.gaps)}
+    if r.verdict == dx.CHECK_NORMS:
+        return _("The plan is met with activity below the norm: check whether the norms fit the work.")
+    if r.verdict == dx.ON_TRACK:
+        return _("Norms met and plan met.")
+    if r.plan is None:
+        return _("No plan for this period (or a plan of zero): nothing to compare results with.")
+    return _("Activity or knowledge is not measured for this period, so the shortfall cannot be placed.")
+
+
+def _round(value, digits=1):
+    return None if value is None else round(float(value), digits)
+
+
+def explanation_of(diag):
+    """Every number and threshold behind the verdict, for the page and the API."""
+    inputs, r, t = diag.inputs, diag.result, diag.inputs.thresholds
+    metrics = []
+    for metric in dx.METRICS:
+        norm_value = getattr(inputs.norm, dx.NORM_FIELDS[metric])
+        metrics.append({
+            "metric": metric, "label": str(dx.METRIC_LABELS[metric]), "norm": norm_value,
+            "norm_unit": dx.NORM_FIELDS[metric], "actual": inputs.actual.get(metric, 0),
+            "expected": _round(r.expected.get(metric)), "compliance": _round(r.metric_compliance.get(metric)),
+            "used": metric in r.expected,
+        })
+    return {
+        "period": diag.period.name, "from": inputs.start.isoformat(), "until": inputs.end.isoformat(),
+        "working_days": r.working_days, "days_off": r.working_days - r.available_days,
+        "available_days": r.available_days, "working_weekdays": list(inputs.weekdays),
+        "metrics": metrics, "activity": _round(r.activity),
+        "knowledge": {"score": _round(r.knowledge), "rating": diag.knowledge["rating"],
+                      "checks": _round(diag.knowledge["checks"])},
+        "plan": {
+            "plan_deals": inputs.plan_deals, "actual_deals": inputs.actual_deals,
+            "plan_revenue": None if inputs.plan_revenue is None else str(inputs.plan_revenue),
+            "actual_revenue": None if inputs.actual_revenue is None else str(inputs.actual_revenue),
+            "deals": _round(r.deals), "revenue": _round(r.revenue), "attainment": _round(r.plan),
+            "currency": diag.settings.currency,
+        },
+        "thresholds": {"activity": t.activity, "knowledge": t.knowledge, "plan": t.plan},
+        "met": {
+            "activity": None if r.activity is None else r.activity >= t.activity,
+            "knowledge": None if r.knowledge is None else r.knowledge >= t.knowledge,
+            "plan": None if r.plan is None else r.plan >= t.plan,
+        },
+        "gaps": [{"measure": g.measure, "value": _round(g.value), "threshold": g.threshold, "text": str(g)}
+                 for g in r.gaps],
+        "system_factors": diag.factors,
+        "verdict": r.verdict, "verdict_label": str(r.verdict_label), "sentence": verdict_sentence(diag),
+    }
+
+
+# ---------------------------------------------------------------- team
+
+@dataclass
+class TeamView:
+    period: Period
+    rows: list
+    counts: dict
+    factors: list
+    sentence: str | None
+
+
+def team_sentence(counts, factors):
+    """The team-level sentence: where most of the team's shortfall sits."""
+    judged = sum(n for verdict, n in counts.items() if verdict != dx.NO_DATA)
+    if not judged:
+        return None
+    majority = judged / 2
+    if counts.get(dx.SYSTEM, 0) > majority:
+        if factors:
+            return _("Most of the team met its norms and still missed the plan: the cause is in the system — "
+                     "look at %(factors)s.") % {"factors": _names(f["name"] for f in factors)}
+        return _("Most of the team met its norms and still missed the plan: the cause is in the system.")
+    if counts.get(dx.MANAGER, 0) > majority:
+        return _("Most of the team is below its activity or knowledge norms: start with the managers' own work.")
+    if counts.get(dx.ON_TRACK, 0) > majority:
+        return _("Most of the team meets its norms and its plan.")
+    if counts.get(dx.CHECK_NORMS, 0) > majority:
+        return _("Most of the team meets the plan below the activity norm: the norms may need a review.")
+    return _("The team is mixed: %(parts)s.") % {"parts": ", ".join(
+        f"{dx.VERDICT_LABELS[v]}: {counts[v]}" for v in dx.VERDICTS if counts.get(v))}
+
+
+def team_view(*, company, managers, period, today=None):
+    rows = diagnoses(company=company, managers=managers, period=period, today=today)
+    counts = Counter(d.verdict for d in rows)
+    factors = system_factors(company=company, period=period)
+    return TeamView(period=period, rows=rows, counts={v: counts.get(v, 0) for v in dx.VERDICTS}, factors=factors,
+                    sentence=team_sentence(counts, factors))
+
+
+def verdict_history(*, company, managers, periods, today=None):
+    """[{"period": "2026-Q1", "counts": {verdict: n}}] oldest first."""
+    managers = list(managers)
+    history = []
+    for period in periods:
+        counts = Counter(d.verdict for d in diagnoses(company=company, managers=managers, period=period,
+                                                      today=today, with_factors=False))
+        history.append({"period": period.name, "counts": {v: counts.get(v, 0) for v in dx.VERDICTS}})
+    return history
+
+
+def sales_managers(*, company):
+    return company.memberships.filter(role=Role.SALES_MANAGER, is_active=True).select_related("user")
+
+
+def team_headline(*, company, period=None):
+    """The executive dashboard's headline when most of the sales team is in "system", else None."""
+    period = period or default_period(company=company)
+    if isinstance(period, str):
+        try:
+            period = parse_period(period)
+        except ValueError:
+            return None
+    managers = list(sales_managers(company=company))
+    if not managers:
+        return None
+    view = team_view(company=company, managers=managers, period=period)
+    judged = sum(n for v, n in view.counts.items() if v != dx.NO_DATA)
+    if judged and view.counts[dx.SYSTEM] > judged / 2:
+        return view.sentence
+    return None
+
+
+def revenue_text(value, currency):
+    return format_lazy("{} {}", Decimal(value).quantize(Decimal("1")), currency)

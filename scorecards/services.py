@@ -1,0 +1,376 @@
+"""Writes of the scorecard domain: settings, norms, days off, activity (by hand, file, API), knowledge, plans."""
+
+import hashlib
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from audits.periods import Period, parse_period
+
+from . import diagnosis as dx
+from .models import (
+    ActivityEntry,
+    ActivityNorm,
+    BatchKind,
+    DayOff,
+    ImportBatch,
+    KnowledgeAttempt,
+    KnowledgeCheck,
+    KnowledgeQuestion,
+    KnowledgeRating,
+    PlanResult,
+    ScorecardSettings,
+    Source,
+)
+from .selectors import local_today
+
+MAX_DAILY_COUNT = 10_000  # more than this in a day is a typo, not a workload
+COUNT_FIELDS = dx.METRICS
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was already used with a different request body."""
+
+
+# ---------------------------------------------------------------- settings, norms, days off
+
+def settings_update(*, company, activity_threshold, knowledge_threshold, plan_threshold, currency, working_weekdays):
+    settings, _created = ScorecardSettings.objects.get_or_create(company=company)
+    weekdays = sorted({int(d) for d in working_weekdays})
+    if not weekdays or any(d < 0 or d > 6 for d in weekdays):
+        raise ValidationError({"working_weekdays": _("Choose at least one working day.")})
+    settings.activity_threshold = activity_threshold
+    settings.knowledge_threshold = knowledge_threshold
+    settings.plan_threshold = plan_threshold
+    settings.currency = (currency or "").strip().upper()
+    settings.working_weekdays = weekdays
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def norm_set(*, company, manager=None, calls_per_day, meetings_per_week, proposals_per_month):
+    """Save the company default norm (manager None) or a manager's override."""
+    if manager is not None:
+        _check_manager(company=company, manager=manager, allow_inactive=True)
+    norm = ActivityNorm.objects.filter(company=company, manager=manager).first() or ActivityNorm(
+        company=company, manager=manager)
+    norm.calls_per_day, norm.meetings_per_week, norm.proposals_per_month = (
+        calls_per_day, meetings_per_week, proposals_per_month)
+    norm.full_clean(validate_constraints=False)
+    norm.save()
+    return norm
+
+
+def norm_clear(*, company, manager):
+    """Drop a manager's override: the company default applies again."""
+    ActivityNorm.objects.filter(company=company, manager=manager).delete()
+
+
+def day_off_add(*, company, manager, date, reason=""):
+    _check_manager(company=company, manager=manager, allow_inactive=True)
+    if DayOff.objects.filter(manager=manager, date=date).exists():
+        raise ValidationError({"date": _("This day is already marked as a day off.")})
+    day = DayOff(company=company, manager=manager, date=date, reason=reason)
+    day.full_clean(validate_constraints=False)
+    day.save()
+    return day
+
+
+def day_off_delete(*, day_off):
+    day_off.delete()
+
+
+# ---------------------------------------------------------------- activity: validation shared by every channel
+
+def _check_manager(*, company, manager, allow_inactive=False):
+    if manager.company_id != company.pk:
+        raise ValidationError({"manager": _("This person is not a member of the company.")})
+    if manager.role != Role.SALES_MANAGER:
+        raise ValidationError({"manager": _("%(who)s is not a sales manager.") % {"who": manager.user.email}})
+    if not manager.is_active and not allow_inactive:
+        raise ValidationError({"manager": _("%(who)s is deactivated.") % {"who": manager.user.email}})
+
+
+def _count_error(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("Enter a whole number.")
+    if value < 0:
+        return _("Counts cannot be negative.")
+    if value > MAX_DAILY_COUNT:
+        return _("%(value)s in one day looks like a typo (the limit is %(max)s).") % {
+            "value": value, "max": MAX_DAILY_COUNT}
+    return None
+
+
+def activity_errors(*, manager_error=None, day, counts, today, period=None):
+    """field → message for one activity row; empty when the row may be saved."""
+    errors = {}
+    if manager_error:
+        errors["manager"] = manager_error
+    if day is not None:
+        if day > today:
+            errors["date"] = _("%(day)s is in the future.") % {"day": day.isoformat()}
+        elif period is not None and not period.contains(day):
+            errors["date"] = _("%(day)s is outside the period %(period)s.") % {
+                "day": day.isoformat(), "period": period.name}
+    for metric in COUNT_FIELDS:
+        message = _count_error(counts.get(metric))
+        if message:
+            errors[metric] = message
+    return errors
+
+
+def manager_problem(membership, *, company):
+    """Why a membership cannot carry activity rows, or None."""
+    if membership is None:
+        return _("No member of this company has this email address.")
+    if membership.company_id != company.pk:
+        return _("No member of this company has this email address.")
+    if membership.role != Role.SALES_MANAGER:
+        return _("%(who)s is not a sales manager.") % {"who": membership.user.email}
+    if not membership.is_active:
+        return _("%(who)s is deactivated.") % {"who": membership.user.email}
+    return None
+
+
+def activity_upsert(*, company, manager, day, calls=0, meetings=0, proposals=0, source=Source.MANUAL,
+                    period=None, today=None):
+    """Create or replace one manager's activity of one day."""
+    today = today or local_today(company)
+    counts = {"calls": calls, "meetings": meetings, "proposals": proposals}
+    errors = activity_errors(manager_error=manager_problem(manager, company=company), day=day, counts=counts,
+                             today=today, period=period)
+    if errors:
+        raise ValidationError(errors)
+    entry, _created = ActivityEntry.objects.update_or_create(
+        company=company, manager=manager, date=day,
+        defaults={**{m: counts[m] or 0 for m in COUNT_FIELDS}, "source": source, "updated_at": timezone.now()},
+    )
+    return entry
+
+
+@transaction.atomic
+def activity_save_days(*, company, manager, rows, today=None):
+    """Save a manager's week from the entry page, all days or none: {date: counts}; a blank day is removed.
+
+    Errors come back keyed "<date>:<field>" so the page can put each message beside its input.
+    """
+    today = today or local_today(company)
+    saved = []
+    all_errors = {}
+    for day, counts in rows.items():
+        if all(counts.get(m) in (None, "") for m in COUNT_FIELDS):
+            ActivityEntry.objects.filter(manager=manager, date=day).delete()
+            continue
+        try:
+            saved.append(activity_upsert(company=company, manager=manager, day=day, today=today,
+                                         **{m: counts.get(m) or 0 for m in COUNT_FIELDS}))
+        except ValidationError as exc:
+            all_errors.update({f"{day.isoformat()}:{name}": messages for name, messages in exc.message_dict.items()})
+    if all_errors:
+        raise ValidationError(all_errors)  # leaving the atomic block with an error rolls the whole week back
+    return saved
+
+
+def apply_rows(*, company, rows, source):
+    """Upsert validated rows [(manager_id, date, counts)] in bulk: two queries plus the writes."""
+    keys = {(manager_id, day) for manager_id, day, _c in rows}
+    manager_ids = {m for m, _d in keys}
+    dates = [d for _m, d in keys]
+    existing = {}
+    if rows:
+        candidates = ActivityEntry.objects.filter(company=company, manager_id__in=manager_ids,
+                                                  date__range=(min(dates), max(dates)))
+        existing = {(e.manager_id, e.date): e for e in candidates if (e.manager_id, e.date) in keys}
+    now = timezone.now()
+    to_update, to_create = [], []
+    for manager_id, day, counts in rows:
+        entry = existing.get((manager_id, day))
+        if entry is None:
+            to_create.append(ActivityEntry(company=company, manager_id=manager_id, date=day, source=source,
+                                           updated_at=now, **{m: counts[m] for m in COUNT_FIELDS}))
+            continue
+        for metric in COUNT_FIELDS:
+            setattr(entry, metric, counts[metric])
+        entry.source, entry.updated_at = source, now
+        to_update.append(entry)
+    ActivityEntry.objects.bulk_create(to_create, batch_size=1000)
+    ActivityEntry.objects.bulk_update(to_update, [*COUNT_FIELDS, "source", "updated_at"], batch_size=1000)
+    return {"created": len(to_create), "updated": len(to_update)}
+
+
+# ---------------------------------------------------------------- activity: file upload (preview → apply)
+
+def upload_create(*, company, by, file_name, content, period=None):
+    """Keep an uploaded file until its preview is confirmed (nothing is imported yet)."""
+    from .imports import MAX_UPLOAD_BYTES
+
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}})
+    return ImportBatch.objects.create(
+        company=company, key=f"upload-{secrets.token_hex(16)}", kind=BatchKind.FILE, file_name=file_name[:255],
+        content=content, period=period.name if period else "", created_by=by,
+    )
+
+
+def upload_apply(*, batch, today=None):
+    """Parse the kept file again and apply it all or nothing; returns the preview (with errors if any)."""
+    from .imports import preview
+
+    company = batch.company
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.applied_at:
+            raise ValidationError(_("This file was already imported."))
+        period = parse_period(batch.period) if batch.period else None
+        result = preview(company=company, file_name=batch.file_name, content=bytes(batch.content), period=period,
+                         today=today or local_today(company))
+        if not result.ok:
+            return result, None
+        summary = apply_rows(company=company, rows=result.valid_rows(), source=Source.CSV)
+        batch.applied_at = timezone.now()
+        batch.response = summary
+        batch.content = b""  # the rows live in ActivityEntry now; do not keep the file
+        batch.save(update_fields=["applied_at", "response", "content"])
+    return result, summary
+
+
+# ---------------------------------------------------------------- activity: API bulk upsert with idempotency key
+
+def body_hash(body):
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def stored_response(*, company, key, request_hash):
+    """(status, body) already given for this key, None when the key is new; a different body → conflict."""
+    batch = ImportBatch.objects.filter(company=company, kind=BatchKind.API, key=key).first()
+    if batch is None:
+        return None
+    if batch.request_hash != request_hash:
+        raise IdempotencyConflict
+    return batch.status_code, batch.response
+
+
+def activity_bulk_upsert(*, company, by, key, body, rows, today=None):
+    """Apply validated API rows once per idempotency key; a retry returns the first response.
+
+    The key row is inserted in the same transaction as the activity, so a concurrent retry either
+    waits and then finds the stored response, or fails on the unique key and reads it afterwards.
+    """
+    request_hash = body_hash(body)
+    previous = stored_response(company=company, key=key, request_hash=request_hash)
+    if previous is not None:
+        return previous
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(company=company, kind=BatchKind.API, key=key,
+                                               request_hash=request_hash, created_by=by)
+            summary = apply_rows(company=company, rows=rows, source=Source.API)
+            response = {**summary, "rows": len(rows), "idempotency_key": key}
+            batch.response, batch.status_code, batch.applied_at = response, 200, timezone.now()
+            batch.save(update_fields=["response", "status_code", "applied_at"])
+    except IntegrityError:
+        previous = stored_response(company=company, key=key, request_hash=request_hash)
+        if previous is None:
+            raise
+        return previous
+    return 200, response
+
+
+# ---------------------------------------------------------------- plans and results
+
+def plan_result_save(*, company, manager, period, plan_deals, actual_deals, plan_revenue, actual_revenue):
+    _check_manager(company=company, manager=manager, allow_inactive=True)
+    period = _as_period(period)
+    row = PlanResult.objects.filter(manager=manager, period=period.name).first() or PlanResult(
+        company=company, manager=manager, period=period.name)
+    row.plan_deals, row.actual_deals = plan_deals, actual_deals
+    row.plan_revenue, row.actual_revenue = plan_revenue, actual_revenue
+    row.updated_at = timezone.now()
+    row.full_clean(validate_constraints=False)
+    row.save()
+    return row
+
+
+def _as_period(period):
+    if isinstance(period, Period):
+        return period
+    try:
+        return parse_period(str(period))
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+
+
+# ---------------------------------------------------------------- knowledge
+
+def knowledge_rating_save(*, company, manager, period, score, by, note=""):
+    _check_manager(company=company, manager=manager, allow_inactive=True)
+    period = _as_period(period)
+    row = KnowledgeRating.objects.filter(manager=manager, period=period.name).first() or KnowledgeRating(
+        company=company, manager=manager, period=period.name)
+    row.score, row.note, row.rated_by, row.updated_at = score, note, by, timezone.now()
+    row.full_clean(validate_constraints=False)
+    row.save()
+    return row
+
+
+def knowledge_check_create(*, company, by, title, description=""):
+    check = KnowledgeCheck(company=company, title=title, description=description, created_by=by)
+    check.full_clean()
+    check.save()
+    return check
+
+
+def knowledge_check_update(*, check, title, description, is_published):
+    if is_published and not check.questions.exists():
+        raise ValidationError({"is_published": _("Add at least one question before opening the check.")})
+    check.title, check.description, check.is_published = title, description, is_published
+    check.full_clean()
+    check.save(update_fields=["title", "description", "is_published"])
+    return check
+
+
+def knowledge_question_add(*, check, text, options, correct_option):
+    options = [o.strip() for o in options if o and o.strip()]
+    if len(options) < 2:
+        raise ValidationError({"options": _("Give at least two options.")})
+    if len(set(options)) != len(options):
+        raise ValidationError({"options": _("Two options are the same.")})
+    if correct_option is None or not 0 <= correct_option < len(options):
+        raise ValidationError({"correct_option": _("Choose which option is correct.")})
+    question = KnowledgeQuestion(company=check.company, knowledge_check=check, text=text, options=options,
+                                 correct_option=correct_option, position=check.questions.count() + 1)
+    question.full_clean()
+    question.save()
+    return question
+
+
+def knowledge_question_delete(*, question):
+    question.delete()
+
+
+def knowledge_attempt_submit(*, check, manager, answers, period, now=None):
+    """Grade a manager's answers {question id: option index}; unanswered questions count as wrong."""
+    _check_manager(company=check.company, manager=manager)
+    if not check.is_published:
+        raise ValidationError(_("This knowledge check is not open."))
+    questions = list(check.questions.all())
+    if not questions:
+        raise ValidationError(_("This knowledge check has no questions."))
+    correct = sum(1 for q in questions if answers.get(q.pk) == q.correct_option)
+    score = round(100 * correct / len(questions), 2)
+    return KnowledgeAttempt.objects.create(
+        company=check.company, knowledge_check=check, manager=manager, period=_as_period(period).name,
+        answers={str(k): v for k, v in answers.items()}, correct=correct, total=len(questions), score=score,
+        taken_at=now or timezone.now(),
+    )

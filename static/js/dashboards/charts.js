@@ -1,0 +1,67 @@
+/* Dashboards: draw every .chart[data-figure-url] with plotly.js from the API's figure JSON.
+   No inline script anywhere (strict CSP): URLs come from data- attributes. */
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    toImageButtonOptions: { format: "png", scale: 2 }
+  };
+
+  function showError(element, error) {
+    element.textContent = "";
+    var p = document.createElement("p");
+    p.className = "chart-error";
+    p.textContent = element.dataset.errorText || "The chart could not be loaded.";
+    element.appendChild(p);
+    if (window.console && error) { console.warn("dashboard chart", element.id, error); }
+  }
+
+  function followLinks(element) {
+    /* Heatmap cells and action bars carry a same-site URL in customdata: a click opens it. */
+    element.on("plotly_click", function (event) {
+      var point = event && event.points && event.points[0];
+      var url = point && point.customdata;
+      if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") {
+        window.location.assign(url);
+      }
+    });
+  }
+
+  function draw(element) {
+    var url = element.dataset.figureUrl;
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (payload) {
+        element.textContent = "";
+        var summary = document.getElementById(element.dataset.summary);
+        if (summary && payload.summary) { summary.textContent = payload.summary; }
+        return window.Plotly.react(element, payload.figure.data, payload.figure.layout, CONFIG).then(function () {
+          if (!element.dataset.linked) { followLinks(element); element.dataset.linked = "1"; }
+          element.dataset.drawn = "1";
+        });
+      })
+      .catch(function (error) { showError(element, error); });
+  }
+
+  function start() {
+    if (!window.Plotly) { return; }
+    /* One chart after another, top to bottom: the first is visible sooner and a small server
+       (SQLite on a laptop) never gets a burst of parallel dashboard queries. */
+    var charts = document.querySelectorAll(".chart[data-figure-url]");
+    Array.prototype.reduce.call(charts, function (previous, element) {
+      return previous.then(function () { return draw(element); });
+    }, Promise.resolve());
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
