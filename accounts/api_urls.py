@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import api
+from .security import api as security_api
 
 company = "companies/<slug:company_slug>/"
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path(company + "invitations/<int:pk>/revoke/", api.InvitationRevokeView.as_view(), name="api-invitation-revoke"),
     path(company + "tokens/", api.TokenListView.as_view(), name="api-tokens"),
     path(company + "tokens/<int:pk>/", api.TokenDetailView.as_view(), name="api-token"),
+    path(company + "audit-log/", security_api.AuditLogListView.as_view(), name="api-audit-log"),
+    path(company + "audit-log/<int:audit_log_entry_pk>/", security_api.AuditLogEntryView.as_view(),
+         name="api-audit-log-entry"),
 ]

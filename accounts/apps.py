@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Companies and people")
+
+    def ready(self):
+        # The audit log's signal receivers and the read-only admin of the log and lockouts.
+        from .security import admin, audit  # noqa: F401
+
+        audit.connect()

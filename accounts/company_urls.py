@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_company as v
+from .security import views as security
 
 urlpatterns = [
     path("", v.company_home, name="company_home"),
@@ -23,4 +24,9 @@ urlpatterns = [
     path("tokens/", v.token_list, name="token_list"),
     path("tokens/new/", v.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", v.token_revoke, name="token_revoke"),
+    path("audit-log/", security.audit_log, name="audit_log"),
+    path("audit-log/export.csv", security.audit_log_csv, name="audit_log_csv"),
+    path("export/", security.company_export, name="company_export"),
+    path("deletion/", security.company_deletion, name="company_deletion"),
+    path("deletion/cancel/", security.company_deletion_cancel, name="company_deletion_cancel"),
 ]

@@ -111,6 +111,10 @@ class CompanySettingsForm(NoNulMixin, forms.Form):
     timezone = forms.ChoiceField(label=_("Timezone"), choices=TIMEZONE_CHOICES)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
                                  help_text=_("Default language for members who have not chosen their own."))
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for all members"), required=False,
+        help_text=_("Members without a second factor are sent to set one up before they see any company data."),
+    )
 
 
 class MembershipChoiceField(forms.ModelChoiceField):

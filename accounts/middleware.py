@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django_scopes import scope
 
+from .security.two_factor import has_confirmed_device
 from .selectors import company_by_slug, membership_for
 
 
@@ -68,6 +69,8 @@ class CompanyScopeMiddleware:
         request.membership = membership
         if company.is_suspended:
             return render(request, "accounts/suspended.html", {"suspended_company": company}, status=403)
+        if company.require_two_factor and not has_confirmed_device(request.user):
+            return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
         return None
 
 

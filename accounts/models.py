@@ -95,6 +95,11 @@ class Company(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ru")
     is_suspended = models.BooleanField(_("suspended"), default=False)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication for all members"), default=False,
+        help_text=_("Members without a second factor see no company data until they set one up."),
+    )
+    deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=current_time)
 
     class Meta:
@@ -243,3 +248,6 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+from .security.models import AuditAction, AuditLogEntry  # noqa: E402, F401  (the audit log lives with its code)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
 from .models import Role
+from .security.two_factor import has_confirmed_device
 
 A, E, H, S = Role.ADMIN, Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.SALES_MANAGER
 
@@ -20,6 +21,7 @@ ROLE_PERMISSIONS = {
     "view_members": {A, E},
     "view_departments": {A, E, H, S},
     "use_api_tokens": {A, E, H, S},
+    "view_audit_log": {A},
     # audits
     "manage_audits": {A},  # matrix, questionnaires, schedule, open rounds, reopen
     "view_all_audits": {A, E},
@@ -87,6 +89,9 @@ class CompanyMemberPermission(permissions.BasePermission):
         request._request.membership = membership
         if company.is_suspended:
             raise exceptions.PermissionDenied(_("This company is suspended; contact the platform support."))
+        if company.require_two_factor and not has_confirmed_device(request.user):
+            raise exceptions.PermissionDenied(_("This company requires two-factor authentication; "
+                                                "set it up on your profile page first."))
         permission = getattr(view, "required_permission", None)
         if isinstance(permission, dict):
             permission = permission.get(request.method, permission.get("*"))

@@ -34,10 +34,12 @@ def company_signup(*, name, slug, timezone_name, language, email, password, firs
     return company, user
 
 
-def company_update(*, company, name, timezone_name, language):
+def company_update(*, company, name, timezone_name, language, require_two_factor=None):
     company.name, company.timezone, company.language = name, timezone_name, language
+    if require_two_factor is not None:
+        company.require_two_factor = require_two_factor
     company.full_clean()
-    company.save(update_fields=["name", "timezone", "language"])
+    company.save(update_fields=["name", "timezone", "language", "require_two_factor"])
     return company
 
 
@@ -50,10 +52,10 @@ def company_set_suspended(*, company, suspended):
 
 
 def company_delete(*, company):
-    """Platform staff: delete the company and everything it owns."""
-    # Cascades through every tenant model, which are out of any scope here.
-    with scopes_disabled():
-        company.delete()
+    """Platform staff (or the purge after a requested deletion): the company, everything it owns, its files."""
+    from .security.services import company_delete_with_data
+
+    company_delete_with_data(company=company)
 
 
 # ---------------------------------------------------------------- departments

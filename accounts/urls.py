@@ -1,7 +1,7 @@
 """Pages outside any company: sign-in, sign-up, password reset, invitations, profile."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views_auth
 from .forms import EmailAuthenticationForm
@@ -29,4 +29,5 @@ urlpatterns = [
     path("signup/", views_auth.signup, name="signup"),
     path("profile/", views_auth.profile, name="profile"),
     path("invitations/<str:token>/", views_auth.invitation_accept, name="invitation_accept"),
+    path("", include("accounts.security.urls")),  # two-factor pages
 ]

@@ -259,12 +259,14 @@ def invitation_revoke(request, company_slug, pk):
 @require_permission("manage_company")
 def company_settings(request, company_slug):
     company = request.company
-    initial = {"name": company.name, "timezone": company.timezone, "language": company.language}
+    initial = {"name": company.name, "timezone": company.timezone, "language": company.language,
+               "require_two_factor": company.require_two_factor}
     form = CompanySettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = call_service(form, services.company_update, {"timezone": "timezone"}, company=company,
-                             name=data["name"], timezone_name=data["timezone"], language=data["language"])
+                             name=data["name"], timezone_name=data["timezone"], language=data["language"],
+                             require_two_factor=data["require_two_factor"])
         if saved is not None:
             messages.success(request, _("Company settings saved."))
             return redirect("company_settings", company_slug=company_slug)

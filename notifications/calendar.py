@@ -31,7 +31,7 @@ def calendar_for(*, membership):
                       % {"department": audit.department.name, "period": audit.round.period})
             event.add("dtstart", audit.deadline)
             event.add("dtend", audit.deadline + datetime.timedelta(minutes=30))
-            event.add("url", audit_url(audit))
+            event.add("url", audit_url(audit, company))
             calendar.add_component(event)
         for item in items:
             event = icalendar.Event()

@@ -47,12 +47,12 @@ def company_home_url(company):
     return absolute(reverse("company_home", kwargs={"company_slug": company.slug}))
 
 
-def audit_url(audit):
+def audit_url(audit, company):
     """The audit page, or the company home while the audits pages are not installed."""
     try:
-        return absolute(reverse("audits:audit_detail", kwargs={"company_slug": audit.company.slug, "audit_pk": audit.pk}))
+        return absolute(reverse("audits:audit_detail", kwargs={"company_slug": company.slug, "audit_pk": audit.pk}))
     except NoReverseMatch:
-        return company_home_url(audit.company)
+        return company_home_url(company)
 
 
 def notifications_url(company):
@@ -75,7 +75,7 @@ def email_context(notification):
         "audit": audit,
         "item": notification.action_item,
         "timezone_name": company.timezone,
-        "link": audit_url(audit) if audit is not None else notifications_url(company),
+        "link": audit_url(audit, company) if audit is not None else notifications_url(company),
         "notifications_link": notifications_url(company),
     }
     if audit is not None:

@@ -116,7 +116,8 @@ class ActivityBulkUpsertView(ScorecardAPIView):
         if not key or len(key) > 255:
             return Response({"idempotency_key": [_("Send an Idempotency-Key header of 1–255 characters.")]},
                             status=status.HTTP_400_BAD_REQUEST)
-        access.require_scorecard_user(self.membership)
+        if self.membership.role != Role.SALES_MANAGER:
+            access.require_team_management(self.membership)  # executives read; they do not write activity
         data = self.validated(ActivityBulkInputSerializer)
         period = selectors.period_from(data["period"], company=self.company) if data.get("period") else None
         rows = self._checked_rows(data["rows"], period)
@@ -147,9 +148,7 @@ class ActivityBulkUpsertView(ScorecardAPIView):
         membership = self.membership
         if membership.role == Role.SALES_MANAGER:
             return [membership.pk]
-        if access.may_manage_team(membership):
-            return access.managers_visible_to(membership).values_list("pk", flat=True)
-        return []
+        return access.managers_visible_to(membership).values_list("pk", flat=True)
 
 
 # ---------------------------------------------------------------- plans and results

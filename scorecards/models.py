@@ -4,6 +4,7 @@ Every row belongs to a company (scoped manager) and, where it describes a person
 membership in the company with the sales-manager role.
 """
 
+import base64
 from decimal import Decimal
 
 from django.conf import settings
@@ -138,7 +139,8 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=8, choices=BatchKind.choices)
     request_hash = models.CharField(max_length=64, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
-    content = models.BinaryField(blank=True, default=b"")
+    # The uploaded file, base64, kept only until the preview is confirmed (text so that exports and logs stay JSON).
+    content_b64 = models.TextField(blank=True, default="")
     period = models.CharField(max_length=10, blank=True)
     response = models.JSONField(null=True, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -152,6 +154,10 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["company", "key"], name="one_batch_per_company_key")]
+
+    @property
+    def content(self):
+        return base64.b64decode(self.content_b64) if self.content_b64 else b""
 
 
 class KnowledgeCheck(models.Model):

@@ -5,12 +5,10 @@ Team reads load each table once for all managers of a period (a constant number 
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -50,9 +48,11 @@ def local_today(company, now=None):
 
 
 def default_period(*, company, today=None):
-    """The latest audit round's period that has started; else the current quarter."""
+    """The latest audit round's period: a complete one when there is one, since a running period cannot be
+    judged against its whole plan yet; else the latest started round; else the current quarter."""
     today = today or local_today(company)
-    latest = Round.objects.filter(company=company, period_start__lte=today).order_by("-period_start").first()
+    rounds = Round.objects.filter(company=company, period_start__lte=today).order_by("-period_start")
+    latest = rounds.filter(period_end__lt=today).first() or rounds.first()
     if latest is not None:
         try:
             return parse_period(latest.period)
@@ -419,6 +419,3 @@ def team_headline(*, company, period=None):
         return view.sentence
     return None
 
-
-def revenue_text(value, currency):
-    return format_lazy("{} {}", Decimal(value).quantize(Decimal("1")), currency)

@@ -1,5 +1,6 @@
 """Writes of the scorecard domain: settings, norms, days off, activity (by hand, file, API), knowledge, plans."""
 
+import base64
 import hashlib
 import json
 import secrets
@@ -219,7 +220,7 @@ def upload_create(*, company, by, file_name, content, period=None):
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}})
     return ImportBatch.objects.create(
         company=company, key=f"upload-{secrets.token_hex(16)}", kind=BatchKind.FILE, file_name=file_name[:255],
-        content=content, period=period.name if period else "", created_by=by,
+        content_b64=base64.b64encode(content).decode("ascii"), period=period.name if period else "", created_by=by,
     )
 
 
@@ -240,8 +241,8 @@ def upload_apply(*, batch, today=None):
         summary = apply_rows(company=company, rows=result.valid_rows(), source=Source.CSV)
         batch.applied_at = timezone.now()
         batch.response = summary
-        batch.content = b""  # the rows live in ActivityEntry now; do not keep the file
-        batch.save(update_fields=["applied_at", "response", "content"])
+        batch.content_b64 = ""  # the rows live in ActivityEntry now; do not keep the file
+        batch.save(update_fields=["applied_at", "response", "content_b64"])
     return result, summary
 
 

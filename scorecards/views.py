@@ -52,6 +52,12 @@ def _period_context(request, period):
     return {"period": period, "period_choices": selectors.period_choices(company=request.company)}
 
 
+def _render(request, template, context):
+    """Render with what the scorecard navigation needs."""
+    context.setdefault("may_manage", access.may_manage_team(request.membership))
+    return render(request, template, context)
+
+
 def _add_errors(form, exc):
     for name, msgs in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
         form.add_error(name if name in form.fields else None, msgs)
@@ -96,7 +102,7 @@ def entry(request, company_slug):
             messages.success(request, _("Your activity is saved."))
             return redirect(f"{request.path}?week={days[0].isoformat()}")
     weekdays = set(selectors.settings_of(company=company).working_weekdays)
-    return render(request, "scorecards/entry.html", {
+    return _render(request, "scorecards/entry.html", {
         "rows": [(day, form, day.weekday() in weekdays) for day, form in forms_by_day], "today": today,
         "previous_week": days[0] - datetime.timedelta(days=7),
         "next_week": days[0] + datetime.timedelta(days=7) if days[-1] < today else None,
@@ -127,7 +133,7 @@ def manager_scorecard(request, company_slug, member_pk):
     end = selectors.measured_until(period, selectors.local_today(request.company))
     activity = Paginator(selectors.activity_of(company=request.company, managers=[manager], start=period.start,
                                                end=end), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "scorecards/manager.html", {
+    return _render(request, "scorecards/manager.html", {
         "manager": manager, "diag": diag, "x": diag.explanation(), "page": activity,
         "may_manage": access.may_manage_team(request.membership), "is_self": manager.pk == request.membership.pk,
         **_period_context(request, period),
@@ -140,7 +146,7 @@ def team(request, company_slug):
     period = _period(request)
     managers = list(access.managers_visible_to(request.membership))
     view = selectors.team_view(company=request.company, managers=managers, period=period)
-    return render(request, "scorecards/team.html", {
+    return _render(request, "scorecards/team.html", {
         "view": view, "verdict_labels": VERDICT_LABELS, "may_manage": access.may_manage_team(request.membership),
         "counts": [(VERDICT_LABELS[v], n) for v, n in view.counts.items()],
         **_period_context(request, period),
@@ -174,7 +180,7 @@ def manager_norm(request, company_slug, member_pk):
             messages.success(request, _("The day off is saved."))
             return redirect(request.path)
     days_off = Paginator(selectors.days_off_of(manager=manager), 25).get_page(request.GET.get("page"))
-    return render(request, "scorecards/manager_norm.html", {
+    return _render(request, "scorecards/manager_norm.html", {
         "manager": manager, "norm_form": norm_form, "day_form": day_form, "override": override,
         "default_norm": rows.get(None), "page": days_off,
     })
@@ -203,7 +209,7 @@ def day_off_delete(request, company_slug, day_off_pk):
         services.day_off_delete(day_off=day_off)
         messages.success(request, _("The day off is removed."))
         return redirect("scorecards:manager_norm", company_slug=company_slug, member_pk=day_off.manager_id)
-    return render(request, "scorecards/confirm.html", {
+    return _render(request, "scorecards/confirm.html", {
         "title": _("Remove the day off?"),
         "question": _("Remove %(day)s for %(who)s? The expected activity grows by that day.") % {
             "day": day_off.date.isoformat(), "who": day_off.manager.user.display_name},
@@ -234,7 +240,7 @@ def settings_page(request, company_slug):
         else:
             messages.success(request, _("Scorecard settings are saved."))
             return redirect("scorecards:settings", company_slug=company_slug)
-    return render(request, "scorecards/settings.html", {"form": form})
+    return _render(request, "scorecards/settings.html", {"form": form})
 
 
 # ---------------------------------------------------------------- plans and knowledge ratings (team)
@@ -260,7 +266,7 @@ def plans(request, company_slug):
                                           **{f: form.cleaned_data[f] or 0 for f in fields})
         messages.success(request, _("Plans and results for %(period)s are saved.") % {"period": period.name})
         return redirect(f"{request.path}?period={period.name}")
-    return render(request, "scorecards/plans.html", {
+    return _render(request, "scorecards/plans.html", {
         "rows": rows, "currency": selectors.settings_of(company=request.company).currency,
         **_period_context(request, period),
     })
@@ -282,7 +288,7 @@ def ratings(request, company_slug):
                                                by=request.user, **form.cleaned_data)
         messages.success(request, _("Knowledge ratings for %(period)s are saved.") % {"period": period.name})
         return redirect(f"{request.path}?period={period.name}")
-    return render(request, "scorecards/ratings.html", {"rows": rows, **_period_context(request, period)})
+    return _render(request, "scorecards/ratings.html", {"rows": rows, **_period_context(request, period)})
 
 
 # ---------------------------------------------------------------- file import
@@ -291,7 +297,7 @@ def ratings(request, company_slug):
 @require_http_methods(["GET", "POST"])
 def upload(request, company_slug):
     access.require_team_management(request.membership)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             period = selectors.period_from(form.cleaned_data["period"], company=request.company) \
@@ -306,7 +312,7 @@ def upload(request, company_slug):
             _add_errors(form, exc)
         else:
             return redirect("scorecards:upload_preview", company_slug=company_slug, import_pk=batch.pk)
-    return render(request, "scorecards/upload.html", {"form": form})
+    return _render(request, "scorecards/upload.html", {"form": form})
 
 
 @require_permission("use_scorecards")
@@ -329,7 +335,7 @@ def upload_preview(request, company_slug, import_pk):
         result = preview(company=request.company, file_name=batch.file_name, content=bytes(batch.content),
                          period=selectors.period_from(batch.period, company=request.company) if batch.period else None,
                          today=selectors.local_today(request.company))
-    return render(request, "scorecards/upload_preview.html", {
+    return _render(request, "scorecards/upload_preview.html", {
         "batch": batch, "result": result, "error_rows": result.error_rows[:PREVIEW_ROWS],
         "sample": [r for r in result.rows if not r.errors][:20], "shown_limit": PREVIEW_ROWS,
     })
@@ -344,7 +350,7 @@ def knowledge_list(request, company_slug):
     if not manages and membership.role != Role.SALES_MANAGER:
         raise PermissionDenied
     checks = selectors.knowledge_checks_of(company=request.company, published_only=not manages)
-    return render(request, "scorecards/knowledge_list.html", {
+    return _render(request, "scorecards/knowledge_list.html", {
         "page": Paginator(checks, 25).get_page(request.GET.get("page")), "manages": manages,
     })
 
@@ -359,7 +365,7 @@ def knowledge_new(request, company_slug):
         check = services.knowledge_check_create(company=request.company, by=request.user, title=data["title"],
                                                 description=data["description"])
         return redirect("scorecards:knowledge_edit", company_slug=company_slug, check_pk=check.pk)
-    return render(request, "scorecards/knowledge_form.html", {"form": form})
+    return _render(request, "scorecards/knowledge_form.html", {"form": form})
 
 
 @require_permission("use_scorecards")
@@ -381,7 +387,7 @@ def knowledge_edit(request, company_slug, check_pk):
                 correct_option=data["correct_option"] - 1)):
             messages.success(request, _("The question is added."))
             return redirect(request.path)
-    return render(request, "scorecards/knowledge_edit.html", {
+    return _render(request, "scorecards/knowledge_edit.html", {
         "check": check, "form": form, "question_form": question_form, "questions": check.questions.all(),
     })
 
@@ -405,7 +411,7 @@ def knowledge_question_delete(request, company_slug, question_pk):
         services.knowledge_question_delete(question=question)
         messages.success(request, _("The question is deleted."))
         return redirect("scorecards:knowledge_edit", company_slug=company_slug, check_pk=check_pk)
-    return render(request, "scorecards/confirm.html", {
+    return _render(request, "scorecards/confirm.html", {
         "title": _("Delete the question?"), "question": question.text, "button": _("Delete"),
     })
 
@@ -429,4 +435,4 @@ def knowledge_take(request, company_slug, check_pk):
             messages.success(request, _("Your score: %(score)s (%(correct)s of %(total)s correct).") % {
                 "score": round(attempt.score), "correct": attempt.correct, "total": attempt.total})
             return redirect("scorecards:knowledge", company_slug=company_slug)
-    return render(request, "scorecards/knowledge_take.html", {"check": check, "form": form})
+    return _render(request, "scorecards/knowledge_take.html", {"check": check, "form": form})

@@ -95,6 +95,23 @@ def beta_audit(beta):
     return DepartmentAuditFactory(company=beta.company, round__company=beta.company, department=beta.departments["sales"])
 
 
+def beta_answer(beta):
+    from audits.models import Answer
+    from tests.factories import QuestionFactory
+
+    audit = beta_audit(beta)
+    question = QuestionFactory(questionnaire=audit.round.questionnaire)
+    with scopes_disabled():  # test data for company B, built outside any request
+        return Answer.objects.create(company=beta.company, audit=audit, question=question, scale_value=3,
+                                     evidence_file="evidence/beta.pdf")
+
+
+def beta_action_item(beta):
+    from tests.factories import ActionItemFactory
+
+    return ActionItemFactory(company=beta.company, owner=beta.member(Role.DEPARTMENT_HEAD))
+
+
 # Path argument → company B's object (or the URL value). One line per argument name.
 KWARG_FILLERS = {
     "company_slug": lambda beta: beta.company.slug,
@@ -109,6 +126,9 @@ KWARG_FILLERS = {
     "chart": plain(a_department_chart),
     "audit_id": beta_audit,  # dashboards; prefer `audit_pk` in new routes
     "audit_pk": beta_audit,
+    "round_pk": lambda beta: beta_audit(beta).round,
+    "answer_pk": beta_answer,
+    "action_item_pk": beta_action_item,
     "factor_key": plain(lambda beta: "product"),  # the factor catalogue is global
     "dataset": plain(lambda beta: "scores"),
     "fmt": plain(lambda beta: "csv"),

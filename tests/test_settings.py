@@ -19,9 +19,14 @@ PRODUCTION_VARIABLES = {
 }
 
 
+def clean_environment():
+    """This process's environment minus what tests set for themselves (browser tests allow async-unsafe ORM)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_with_production_settings(code_or_args, **variables):
     """Run Python with production settings and exactly the given variables (no inherited secrets)."""
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_VARIABLES and not k.startswith("EMAIL_")}
+    env = {k: v for k, v in clean_environment().items() if k not in PRODUCTION_VARIABLES}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **variables)
     args = ["-c", code_or_args] if isinstance(code_or_args, str) else code_or_args
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -101,8 +106,7 @@ def test_local_settings_write_emails_to_var_emails():
         [sys.executable, "-c", "import django; django.setup(); from django.core.mail import mailers; "
                                "print(mailers.default.file_path)"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
-        | {"DJANGO_SETTINGS_MODULE": "config.settings.local"},
+        env=clean_environment() | {"DJANGO_SETTINGS_MODULE": "config.settings.local"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(ROOT / "var" / "emails")

@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_scopes",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audits",
     "dashboards",
@@ -46,9 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.security.middleware.SessionLifetimeMiddleware",
+    "accounts.security.middleware.TwoFactorGateMiddleware",
+    "accounts.security.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CompanyScopeMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +96,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The lockout check first (django-axes), then the ordinary password check.
+AUTHENTICATION_BACKENDS = [
+    "accounts.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -245,6 +261,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions: idle timeout (the cookie's age is renewed by every request) and an absolute limit since sign-in
+# (accounts.security.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=7 * 24 * 60 * 60)
+# Login throttling (django-axes): the 6th attempt of one email from one address within the cool-off is refused.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.security.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.backends.lockout_response"  # a translated page
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log (accounts.AuditLogEntry)
+AXES_VERBOSE = False
+# Two-factor: the issuer shown by authenticator apps.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Responsibility Audit")
+# A company admin's deletion request is carried out after this many days (manage.py purge_companies).
+COMPANY_DELETION_GRACE_DAYS = env.int("COMPANY_DELETION_GRACE_DAYS", default=30)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 

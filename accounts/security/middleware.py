@@ -1,0 +1,81 @@
+"""Session lifetime, the two-factor gate and the audit-log actor, as middleware after authentication."""
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .context import acting_request
+
+LOGIN_AT_KEY = "auth_login_at"
+OTP_REQUIRED_KEY = "otp_required"
+
+
+def mark_session_signed_in(request, user):
+    """Called on sign-in: start the absolute lifetime and remember whether a second factor is due."""
+    from .two_factor import has_confirmed_device
+
+    request.session[LOGIN_AT_KEY] = timezone.now().timestamp()
+    request.session[OTP_REQUIRED_KEY] = has_confirmed_device(user)
+
+
+class SessionLifetimeMiddleware:
+    """Absolute timeout: a session ends SESSION_ABSOLUTE_SECONDS after sign-in, however active it is.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE renewed by SESSION_SAVE_EVERY_REQUEST).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            login_at = request.session.get(LOGIN_AT_KEY)
+            now = timezone.now().timestamp()
+            if login_at is None:
+                request.session[LOGIN_AT_KEY] = now  # a session from before this rule: its clock starts now
+            elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)  # flushes the server-side session; the request goes on as anonymous
+        return self.get_response(request)
+
+
+def gate_exempt_paths():
+    return (
+        reverse("two_factor_verify"), reverse("logout"), settings.STATIC_URL, "/i18n/",
+    )
+
+
+class TwoFactorGateMiddleware:
+    """A user with a confirmed device who has given only the password reaches nothing but the code page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.needs_second_factor(request) and not request.path_info.startswith(gate_exempt_paths()):
+            if request.path_info.startswith("/api/"):
+                message = _("Enter your two-factor code on the sign-in page first.")
+                return JsonResponse({"detail": message}, status=403)
+            return redirect_to_login(request.get_full_path(), reverse("two_factor_verify"))
+        return self.get_response(request)
+
+    @staticmethod
+    def needs_second_factor(request):
+        user = request.user
+        if not user.is_authenticated or not request.session.get(OTP_REQUIRED_KEY):
+            return False
+        return not user.is_verified()
+
+
+class AuditContextMiddleware:
+    """Writes made while answering a request are attributed to its user in the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with acting_request(request):
+            return self.get_response(request)

@@ -1,0 +1,189 @@
+"""Dashboard benchmark: a large company (50 departments × 40 quarterly rounds × 7 factors, scores stored),
+then median times and query counts of the data endpoint, the heatmap endpoint, the full HTML page, and the
+raw SQL aggregate the same numbers need. `manage.py bench` discovers `run`; `manage.py bench_dashboards` too.
+"""
+
+import datetime
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from accounts.models import Company, Department, Membership, Role, User
+from audits.models import (
+    ActionItem,
+    DepartmentAudit,
+    Factor,
+    FactorResponsibility,
+    FactorScore,
+    Questionnaire,
+    Round,
+    RoundFactorScore,
+)
+
+SLUG = "bench-dashboards"
+DEPARTMENTS, ROUNDS = 50, 40
+EMAIL = "bench-dashboards@example.invalid"
+
+
+def quarter(index, first_year=2016):
+    year, q = first_year + index // 4, index % 4
+    start = datetime.date(year, 3 * q + 1, 1)
+    end = datetime.date(year + (q == 3), (3 * q + 3) % 12 + 1, 1) - datetime.timedelta(days=1)
+    return f"{year}-Q{q + 1}", start, end
+
+
+def score_for(factor_index, department_index, round_index):
+    """Deterministic, varied scores: a slow drift per factor plus a department offset."""
+    return round(40 + (factor_index * 7 + department_index * 3 + round_index * (factor_index - 3)) % 55, 2)
+
+
+def build_company():
+    """Create (or recreate) the benchmark company with stored scores, through bulk_create."""
+    # Management code working on one throw-away tenant before any scope exists.
+    with scopes_disabled():
+        Company.objects.filter(slug=SLUG).delete()
+        company = Company.objects.create(name="Bench Dashboards", slug=SLUG, language="en")
+        user, _ = User.objects.get_or_create(email=EMAIL, defaults={"first_name": "Bench"})
+        Membership.objects.create(company=company, user=user, role=Role.EXECUTIVE)
+        departments = Department.objects.bulk_create(
+            [Department(company=company, name=f"Department {i:02d}") for i in range(DEPARTMENTS)])
+        factors = list(Factor.objects.order_by("position"))
+        FactorResponsibility.objects.bulk_create([
+            FactorResponsibility(company=company, factor=f, department=departments[i], responsibility="accountable")
+            for i, f in enumerate(factors)])
+        questionnaire = Questionnaire.objects.create(company=company, version=1, title="Bench", status="published")
+        rounds = []
+        for r in range(ROUNDS):
+            period, start, end = quarter(r)
+            deadline = timezone.make_aware(datetime.datetime.combine(start, datetime.time(12)), datetime.UTC) \
+                + datetime.timedelta(days=14)
+            rounds.append(Round(company=company, period=period, period_start=start, period_end=end,
+                                questionnaire=questionnaire, deadline=deadline, expected_count=DEPARTMENTS,
+                                submitted_count=DEPARTMENTS - (r % 3)))
+        rounds = Round.objects.bulk_create(rounds)
+        audits = []
+        for r, round_ in enumerate(rounds):
+            for d, department in enumerate(departments):
+                missing = d < r % 3
+                late = (d + r) % 7 == 0
+                first = None if missing else round_.deadline + datetime.timedelta(days=2 if late else -1)
+                audits.append(DepartmentAudit(company=company, round=round_, department=department,
+                                              deadline=round_.deadline, status="overdue" if missing else "submitted",
+                                              submitted_at=first, first_submitted_at=first))
+        audits = DepartmentAudit.objects.bulk_create(audits, batch_size=1000)
+        scores = [FactorScore(company=company, audit=a, factor=f, score=score_for(i, d % DEPARTMENTS, r),
+                              scored_answers=3)
+                  for n, a in enumerate(audits) if a.first_submitted_at
+                  for r, d in [divmod(n, DEPARTMENTS)] for i, f in enumerate(factors)]
+        FactorScore.objects.bulk_create(scores, batch_size=2000)
+        round_scores = []
+        for r, round_ in enumerate(rounds):
+            for i, f in enumerate(factors):
+                round_scores.append(RoundFactorScore(company=company, round=round_, factor=f,
+                                                     score=score_for(i, 0, r), departments_answered=DEPARTMENTS,
+                                                     accountable_department=departments[i]))
+            round_.system_index = round(sum(score_for(i, 0, r) for i in range(len(factors))) / len(factors), 2)
+        RoundFactorScore.objects.bulk_create(round_scores, batch_size=2000)
+        Round.objects.bulk_update(rounds, ["system_index"], batch_size=500)
+        ActionItem.objects.bulk_create([ActionItem(company=company, title=f"Action {i}", factor=factors[i % 7],
+                                                   status="open" if i % 3 else "done") for i in range(120)])
+    return company, user, len(scores)
+
+
+RAW_QUERIES = {
+    "rounds": """SELECT r.id, r.period, r.system_index, r.expected_count, r.submitted_count,
+        COUNT(a.id), SUM(CASE WHEN a.first_submitted_at <= a.deadline THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.first_submitted_at > a.deadline THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.first_submitted_at IS NULL THEN 1 ELSE 0 END)
+        FROM audits_round r LEFT JOIN audits_departmentaudit a ON a.round_id = r.id
+        WHERE r.company_id = %(c)s GROUP BY r.id, r.period, r.system_index, r.expected_count, r.submitted_count,
+        r.period_start ORDER BY r.period_start""",
+    "factors": """SELECT r.period, f.key, f.name_en, s.score, s.departments_answered, d.name
+        FROM audits_roundfactorscore s JOIN audits_round r ON r.id = s.round_id JOIN audits_factor f ON f.id = s.factor_id
+        LEFT JOIN accounts_department d ON d.id = s.accountable_department_id
+        WHERE s.company_id = %(c)s ORDER BY r.period_start, f.position""",
+    "department_means": """SELECT a.department_id, d.name, r.period, AVG(s.score)
+        FROM audits_factorscore s JOIN audits_departmentaudit a ON a.id = s.audit_id
+        JOIN audits_round r ON r.id = a.round_id JOIN accounts_department d ON d.id = a.department_id
+        WHERE s.company_id = %(c)s GROUP BY a.department_id, d.name, r.period, r.period_start
+        ORDER BY r.period_start, d.name""",
+    "completion_by_department": """SELECT a.department_id, d.name, COUNT(*),
+        SUM(CASE WHEN a.first_submitted_at <= a.deadline THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.first_submitted_at > a.deadline THEN 1 ELSE 0 END)
+        FROM audits_departmentaudit a JOIN accounts_department d ON d.id = a.department_id
+        WHERE a.company_id = %(c)s GROUP BY a.department_id, d.name ORDER BY d.name""",
+    "heatmap": """SELECT a.id, a.department_id, d.name, a.status, f.key, s.score
+        FROM audits_factorscore s JOIN audits_departmentaudit a ON a.id = s.audit_id
+        JOIN accounts_department d ON d.id = a.department_id JOIN audits_factor f ON f.id = s.factor_id
+        WHERE s.company_id = %(c)s AND a.round_id = (SELECT id FROM audits_round WHERE company_id = %(c)s
+        ORDER BY period_start DESC LIMIT 1)""",
+    "open_actions": """SELECT f.key, COUNT(*) FROM audits_actionitem i LEFT JOIN audits_factor f ON f.id = i.factor_id
+        WHERE i.company_id = %(c)s AND i.status IN ('open', 'in_progress') GROUP BY f.key""",
+}
+
+
+def raw_sql(company, names):
+    """Run the named raw aggregates directly; returns the number of rows read."""
+    rows = 0
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(RAW_QUERIES[name], {"c": company.pk})
+            rows += len(cursor.fetchall())
+    return rows
+
+
+def measure(action, runs):
+    """(median ms, queries of the last run) over `runs` calls after one warm-up."""
+    action()
+    timings, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = len(captured.captured_queries)
+    return statistics.median(timings), queries
+
+
+def get_ok(client, url):
+    def action():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return action
+
+
+def run(stdout, options=None):
+    """Build the company, measure, print the table; the company is deleted afterwards unless options['keep']."""
+    options = options or {}
+    runs = int(options.get("runs") or 15)
+    started = time.perf_counter()
+    company, user, score_count = build_company()
+    stdout.write(f"dashboards bench on {connection.vendor}: {DEPARTMENTS} departments × {ROUNDS} rounds × 7 factors "
+                 f"= {score_count} stored department scores (built in {time.perf_counter() - started:.1f}s), "
+                 f"{runs} runs each\n")
+    client = Client()
+    client.force_login(user)
+    api = f"/api/v1/companies/{SLUG}/dashboard/"
+    all_raw, heatmap_raw = list(RAW_QUERIES), ["heatmap"]
+    raw_all_ms, raw_all_q = measure(lambda: raw_sql(company, all_raw), runs)
+    raw_heat_ms, raw_heat_q = measure(lambda: raw_sql(company, heatmap_raw), runs)
+    rows = [
+        ("data endpoint", *measure(get_ok(client, api + "data/"), runs), raw_all_ms),
+        ("heatmap endpoint", *measure(get_ok(client, api + "charts/heatmap/"), runs), raw_heat_ms),
+        ("full HTML page", *measure(get_ok(client, f"/c/{SLUG}/dashboard/"), runs), raw_all_ms),
+        ("raw SQL (all dashboard aggregates)", raw_all_ms, raw_all_q, raw_all_ms),
+        ("raw SQL (heatmap)", raw_heat_ms, raw_heat_q, raw_heat_ms),
+    ]
+    stdout.write(f"{'measure':38} {'median ms':>10} {'queries':>8} {'ratio to raw SQL':>17}\n")
+    for name, ms, queries, raw_ms in rows:
+        stdout.write(f"{name:38} {ms:10.1f} {queries:8d} {ms / raw_ms:17.2f}\n")
+    if not options.get("keep"):
+        with scopes_disabled():  # management code removing its own throw-away tenant
+            Company.objects.filter(slug=SLUG).delete()
+            User.objects.filter(email=EMAIL).delete()
+    return rows

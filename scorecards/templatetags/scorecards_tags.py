@@ -1,0 +1,15 @@
+"""Template helpers for links into the scorecards (the navigation shows them only to those who may use them)."""
+
+from django import template
+
+from scorecards import access
+
+register = template.Library()
+
+
+@register.filter
+def uses_scorecards(membership):
+    """True for sales managers, heads of sales, executives and admins."""
+    if membership is None or not membership.is_active:
+        return False
+    return membership.role == "sales_manager" or access.may_see_team(membership)

@@ -1,0 +1,133 @@
+"""The diagnosis arithmetic and the verdict, with plain numbers (no database)."""
+
+import datetime
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorecards import diagnosis as dx
+
+T = dx.Thresholds(activity=90, knowledge=70, plan=90)
+MON_FRI = [0, 1, 2, 3, 4]
+
+
+def test_working_days_count_monday_to_friday_only():
+    # 2026-03-02 is a Monday; two full weeks.
+    assert dx.working_days(datetime.date(2026, 3, 2), datetime.date(2026, 3, 15), MON_FRI) == 10
+
+
+def test_days_off_on_working_days_reduce_the_count_and_weekend_days_off_do_not():
+    start, end = datetime.date(2026, 3, 2), datetime.date(2026, 3, 15)
+    days_off = [datetime.date(2026, 3, 3), datetime.date(2026, 3, 7), datetime.date(2026, 4, 1)]  # Tue, Sat, outside
+    assert dx.working_days(start, end, MON_FRI, days_off) == 9
+
+
+def test_expected_counts_prorate_weekly_and_monthly_norms():
+    norm = dx.Norm(calls_per_day=40, meetings_per_week=5, proposals_per_month=13)
+    expected = dx.expected_counts(norm, available_days=65, days_per_week=5)
+    assert expected["calls"] == 2600
+    assert expected["meetings"] == 65
+    # 65 working days = 13 weeks = 3 months of 52/12 weeks → 39 proposals.
+    assert round(expected["proposals"], 6) == 39
+
+
+def test_unused_norm_metrics_are_not_expected_and_not_averaged():
+    expected = dx.expected_counts(dx.Norm(calls_per_day=10), available_days=10, days_per_week=5)
+    assert expected == {"calls": 100}
+    assert dx.compliance({"calls": 50, "meetings": 99}, expected) == {"calls": 50.0}
+
+
+def test_compliance_with_days_off_uses_the_reduced_expectation():
+    inputs = dx.Inputs(
+        start=datetime.date(2026, 3, 2), end=datetime.date(2026, 3, 13), weekdays=MON_FRI,
+        days_off=[datetime.date(2026, 3, 2), datetime.date(2026, 3, 3)], norm=dx.Norm(calls_per_day=10),
+        actual={"calls": 80, "meetings": 0, "proposals": 0}, knowledge=80,
+        plan_deals=10, actual_deals=10, plan_revenue=Decimal(100), actual_revenue=Decimal(100),
+    )
+    result = dx.diagnose(inputs)
+    assert result.working_days == 10 and result.available_days == 8
+    assert result.expected["calls"] == 80
+    assert result.activity == 100.0
+
+
+def test_combined_activity_is_the_mean_of_the_used_metrics():
+    assert dx.mean(dx.compliance({"calls": 45, "meetings": 3}, {"calls": 50, "meetings": 5}).values()) == 75.0
+
+
+def test_plan_of_zero_is_no_plan_and_never_divides_by_zero():
+    assert dx.plan_attainment(plan_deals=0, actual_deals=3, plan_revenue=0, actual_revenue=10) == (None, None, None)
+    deals, revenue, combined = dx.plan_attainment(plan_deals=0, actual_deals=3, plan_revenue=100, actual_revenue=50)
+    assert (deals, revenue, combined) == (None, 50.0, 50.0)
+
+
+def test_no_activity_expected_when_every_day_is_off():
+    assert dx.percent(5, 0) is None
+
+
+def test_verdict_on_track_when_norms_and_plan_are_met():
+    assert dx.decide(activity=95, knowledge=80, plan=100, thresholds=T) == dx.ON_TRACK
+
+
+def test_verdict_system_when_activity_and_knowledge_met_and_plan_missed():
+    assert dx.decide(activity=105, knowledge=75, plan=60, thresholds=T) == dx.SYSTEM
+
+
+def test_verdict_manager_when_activity_below_norm_and_plan_missed():
+    assert dx.decide(activity=58, knowledge=80, plan=60, thresholds=T) == dx.MANAGER
+
+
+def test_verdict_manager_when_knowledge_below_norm_and_plan_missed():
+    assert dx.decide(activity=100, knowledge=52, plan=60, thresholds=T) == dx.MANAGER
+
+
+def test_verdict_check_norms_when_plan_met_with_activity_below_norm():
+    assert dx.decide(activity=60, knowledge=90, plan=120, thresholds=T) == dx.CHECK_NORMS
+
+
+def test_thresholds_are_inclusive():
+    assert dx.decide(activity=90, knowledge=70, plan=89.99, thresholds=T) == dx.SYSTEM
+    assert dx.decide(activity=90, knowledge=70, plan=90, thresholds=T) == dx.ON_TRACK
+
+
+def test_verdict_without_plan_or_without_measures_is_no_data():
+    assert dx.decide(activity=100, knowledge=80, plan=None, thresholds=T) == dx.NO_DATA
+    assert dx.decide(activity=100, knowledge=None, plan=50, thresholds=T) == dx.NO_DATA
+
+
+def test_company_thresholds_change_the_verdict():
+    strict = dx.Thresholds(activity=110, knowledge=70, plan=90)
+    assert dx.decide(activity=105, knowledge=75, plan=60, thresholds=strict) == dx.MANAGER
+
+
+def test_gaps_name_each_measure_below_its_threshold_worst_first():
+    found = dx.gaps(metric_compliance={"calls": 58.4, "meetings": 95.0, "proposals": 80.0}, knowledge=52,
+                    thresholds=T)
+    assert [str(g) for g in found] == ["calls at 58 % of norm", "proposals at 80 % of norm", "knowledge 52"]
+
+
+@given(
+    activity=st.one_of(st.none(), st.floats(0, 300, allow_nan=False)),
+    knowledge=st.one_of(st.none(), st.floats(0, 100, allow_nan=False)),
+    plan=st.one_of(st.none(), st.floats(0, 300, allow_nan=False)),
+)
+def test_verdict_rules_hold_for_any_numbers(activity, knowledge, plan):
+    verdict = dx.decide(activity=activity, knowledge=knowledge, plan=plan, thresholds=T)
+    assert verdict in dx.VERDICTS
+    if plan is not None and plan >= T.plan:
+        assert verdict in (dx.ON_TRACK, dx.CHECK_NORMS)
+    if verdict == dx.SYSTEM:
+        # The system is blamed only when the manager's own part is measured and met.
+        assert activity >= T.activity and knowledge >= T.knowledge and plan < T.plan
+    if verdict == dx.MANAGER:
+        assert plan < T.plan and (activity < T.activity if activity is not None else knowledge < T.knowledge) or \
+            (knowledge is not None and knowledge < T.knowledge)
+
+
+@given(st.floats(0, 300, allow_nan=False), st.floats(0, 100, allow_nan=False), st.floats(0, 300, allow_nan=False),
+       st.floats(0, 50, allow_nan=False))
+def test_more_activity_never_turns_a_system_verdict_into_a_manager_one(activity, knowledge, plan, extra):
+    before = dx.decide(activity=activity, knowledge=knowledge, plan=plan, thresholds=T)
+    after = dx.decide(activity=activity + extra, knowledge=knowledge, plan=plan, thresholds=T)
+    if before == dx.SYSTEM:
+        assert after == dx.SYSTEM
