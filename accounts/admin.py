@@ -147,6 +147,13 @@ class CompanyAdmin(UnscopedAdminMixin, admin.ModelAdmin):
             ngettext("%(count)d company reactivated.", "%(count)d companies reactivated.", len(companies))
         self.message_user(request, message % {"count": len(companies)}, messages.SUCCESS)
 
+    def get_deleted_objects(self, objs, request):
+        # services.company_delete removes the company's rows children first, so links between them that are
+        # PROTECT (an audit's department, an answer's question) do not block deleting the whole company; and
+        # rows that are read-only in this admin (the audit log) go with their company without a permission.
+        deleted, model_count, _perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), []
+
     def delete_model(self, request, obj):
         services.company_delete(company=obj)
 

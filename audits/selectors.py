@@ -59,6 +59,15 @@ def schedule_for(*, company):
     return Schedule.objects.filter(company=company).first() or Schedule(company=company)
 
 
+def next_round_opening(*, company, schedule, now=None):
+    """(period, moment) of the next round the schedule opens: this period's while its opening day is ahead, else the next."""
+    now = now or timezone.now()
+    period = period_containing(local_date(company, now), schedule.cadence)
+    if opening_moment(company=company, schedule=schedule, period=period) <= now:
+        period = period.next()
+    return period, opening_moment(company=company, schedule=schedule, period=period)
+
+
 # ---------------------------------------------------------------- rounds and audits
 
 def rounds_of(*, company):

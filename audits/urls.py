@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_config
 
 app_name = "audits"
 urlpatterns = [
@@ -19,4 +19,19 @@ urlpatterns = [
     path("actions/", views.action_list, name="action_list"),
     path("actions/new/", views.action_create, name="action_create"),
     path("actions/<int:action_item_pk>/", views.action_edit, name="action_edit"),
+    # configuration: responsibility matrix, schedule, questionnaire versions (audits/views_config.py)
+    path("matrix/", views_config.matrix, name="matrix"),
+    path("schedule/", views_config.schedule, name="schedule"),
+    path("questionnaires/", views_config.questionnaire_list, name="questionnaire_list"),
+    path("questionnaires/<int:questionnaire_pk>/", views_config.questionnaire_detail, name="questionnaire_detail"),
+    path("questionnaires/<int:questionnaire_pk>/copy/", views_config.questionnaire_copy, name="questionnaire_copy"),
+    path("questionnaires/<int:questionnaire_pk>/rename/", views_config.questionnaire_rename,
+         name="questionnaire_rename"),
+    path("questionnaires/<int:questionnaire_pk>/publish/", views_config.questionnaire_publish,
+         name="questionnaire_publish"),
+    path("questionnaires/<int:questionnaire_pk>/questions/new/", views_config.question_add, name="question_add"),
+    path("questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/", views_config.question_edit,
+         name="question_edit"),
+    path("questionnaires/<int:questionnaire_pk>/questions/<int:question_pk>/delete/", views_config.question_delete,
+         name="question_delete"),
 ]

@@ -49,7 +49,7 @@ def summary_payload(overview, filters):
         "index_change": latest.index_change if latest else None,
         "completion": latest.completion if latest else None,
         "sentences": narrative.headline_sentences(overview),
-        "weakest": overview.as_dict()["weakest"],
+        "weakest": selectors.to_dict(overview.weakest) if overview.weakest else None,
         "filters": filters.query(),
     }
 

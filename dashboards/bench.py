@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Company, Department, Membership, Role, User
+from accounts.services import company_delete
 from audits.models import (
     ActionItem,
     DepartmentAudit,
@@ -42,21 +43,31 @@ def score_for(factor_index, department_index, round_index):
     return round(40 + (factor_index * 7 + department_index * 3 + round_index * (factor_index - 3)) % 55, 2)
 
 
+def remove_company():
+    """Delete a previous benchmark company through the platform's own deletion service."""
+    old = Company.objects.filter(slug=SLUG).first()
+    if old is not None:
+        company_delete(company=old)
+
+
 def build_company():
     """Create (or recreate) the benchmark company with stored scores, through bulk_create."""
     # Management code working on one throw-away tenant before any scope exists.
     with scopes_disabled():
-        Company.objects.filter(slug=SLUG).delete()
+        remove_company()
         company = Company.objects.create(name="Bench Dashboards", slug=SLUG, language="en")
         user, _ = User.objects.get_or_create(email=EMAIL, defaults={"first_name": "Bench"})
         Membership.objects.create(company=company, user=user, role=Role.EXECUTIVE)
         departments = Department.objects.bulk_create(
             [Department(company=company, name=f"Department {i:02d}") for i in range(DEPARTMENTS)])
         factors = list(Factor.objects.order_by("position"))
+        # A new company may come with a default matrix and questionnaire: replace the matrix, reuse the questionnaire.
+        FactorResponsibility.objects.filter(company=company).delete()
         FactorResponsibility.objects.bulk_create([
             FactorResponsibility(company=company, factor=f, department=departments[i], responsibility="accountable")
             for i, f in enumerate(factors)])
-        questionnaire = Questionnaire.objects.create(company=company, version=1, title="Bench", status="published")
+        questionnaire = Questionnaire.objects.filter(company=company).order_by("-version").first() or \
+            Questionnaire.objects.create(company=company, version=1, title="Bench", status="published")
         rounds = []
         for r in range(ROUNDS):
             period, start, end = quarter(r)
@@ -184,6 +195,6 @@ def run(stdout, options=None):
         stdout.write(f"{name:38} {ms:10.1f} {queries:8d} {ms / raw_ms:17.2f}\n")
     if not options.get("keep"):
         with scopes_disabled():  # management code removing its own throw-away tenant
-            Company.objects.filter(slug=SLUG).delete()
+            remove_company()
             User.objects.filter(email=EMAIL).delete()
     return rows

@@ -62,7 +62,8 @@ def score_axis(title=None):
 
 
 def period_axis(periods):
-    return {"title": {"text": _("Round")}, "type": "category", "categoryorder": "array", "categoryarray": periods}
+    # No axis title: the period labels speak for themselves and the legend sits below the axis.
+    return {"type": "category", "categoryorder": "array", "categoryarray": periods}
 
 
 def system_index(rounds):
@@ -164,7 +165,7 @@ def heatmap(data, audit_url):
             "showscale": False,
             "hovertemplate": "%{y} · %{x}: %{text}<br>" + _("Click to open the audit") + "<extra></extra>",
         }],
-        "layout": layout(title, xaxis={"side": "top", "automargin": True},
+        "layout": layout(title, xaxis={"automargin": True, "tickangle": -30},
                          yaxis={"automargin": True, "autorange": "reversed"},
                          height=max(320, 90 + 32 * len(data.departments))),
     }
@@ -183,7 +184,8 @@ def punctuality_bars(rows, labels, title, horizontal=False):
                      "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: %{" + ("x" if horizontal else "y")
                                       + "} " + _(label).lower() + "<extra></extra>"})
     count_axis = {"title": {"text": _("Department audits")}, "dtick": 1 if max(r.expected for r in rows) < 10 else None}
-    extra = {"xaxis": count_axis, "yaxis": {"automargin": True, "autorange": "reversed"}} if horizontal else {
+    extra = {"xaxis": count_axis, "yaxis": {"automargin": True, "autorange": "reversed"},
+             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}} if horizontal else {
         "yaxis": count_axis, "xaxis": {"type": "category"}}
     if horizontal:
         extra["height"] = max(320, 120 + 24 * len(rows))
@@ -212,11 +214,13 @@ def movers(falls, rises):
             "y": [f"{m.name} ({kinds[m.kind]})" for m in moves], "x": [m.delta for m in moves],
             "marker": {"color": [OKABE_ITO[3] if m.delta < 0 else OKABE_ITO[2] for m in moves],
                        "pattern": {"shape": ["x" if m.delta < 0 else "" for m in moves]}},
-            "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "auto",
+            "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "outside",
+            "cliponaxis": False,
             "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>",
         }],
         "layout": layout(title, xaxis={"title": {"text": _("Change in points")}, "zeroline": True,
-                                       "zerolinecolor": "#333333"},
+                                       "zerolinecolor": "#333333", "automargin": True},
+                         margin={"l": 60, "r": 60, "t": 60, "b": 60},
                          yaxis={"automargin": True}, showlegend=False, height=max(300, 120 + 30 * len(moves))),
     }
 

@@ -6,7 +6,7 @@ share them without touching the database again.
 """
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
@@ -135,8 +135,13 @@ class Weakest:
     open_actions: int
 
 
+def to_dict(row):
+    """A shallow dict of a row (dataclasses.asdict deep-copies, which costs more than the query)."""
+    return dict(row.__dict__)
+
+
 def to_dicts(rows):
-    return [asdict(row) for row in rows]
+    return [dict(row.__dict__) for row in rows]
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -146,13 +151,18 @@ def factor_catalogue():
     return [(f.key, f.name) for f in Factor.objects.order_by("position")]
 
 
-def rounds_in_range(company, filters):
-    rounds = company.audit_rounds.all()
+def in_range(filters, path=""):
+    """Q for rows whose round (reached through `path`, e.g. "audit__round__") lies in the period range."""
+    q = Q()
     if filters.start:
-        rounds = rounds.filter(period_start__gte=filters.start)
+        q &= Q(**{f"{path}period_start__gte": filters.start})
     if filters.end:
-        rounds = rounds.filter(period_start__lt=filters.end)
-    return rounds
+        q &= Q(**{f"{path}period_start__lt": filters.end})
+    return q
+
+
+def rounds_in_range(company, filters):
+    return company.audit_rounds.filter(in_range(filters))
 
 
 def punctuality():
@@ -211,7 +221,7 @@ def factor_series(*, company, filters):
     if filters.department:
         return department_factor_series(company=company, filters=filters, department=filters.department)
     rows = (
-        RoundFactorScore.objects.filter(company=company, round__in=rounds_in_range(company, filters))
+        RoundFactorScore.objects.filter(in_range(filters, "round__"), company=company)
         .order_by("round__period_start", "factor__position")
         .values("round__period", "factor__key", "factor__name_en", "factor__name_ru", "score",
                 "departments_answered", "accountable_department__name",
@@ -240,8 +250,8 @@ def department_factor_series(*, company, filters, department):
     """One department's factor scores per round, from its audits' stored scores (2 queries)."""
     accountable = accountable_departments(company=company)
     rows = (
-        FactorScore.objects.filter(company=company, audit__department=department,
-                                   audit__round__in=rounds_in_range(company, filters))
+        FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company,
+                                   audit__department=department)
         .order_by("audit__round__period_start", "factor__position")
         .values("audit__round__period", "factor__key", "factor__name_en", "factor__name_ru", "score",
                 "audit__first_submitted_at")
@@ -308,7 +318,7 @@ def heatmap(*, company, filters):
 
 def completion_by_department(*, company, filters):
     """Per department over the range: audits expected, on time, late, pending, missing. 1 query."""
-    audits = DepartmentAudit.objects.filter(company=company, round__in=rounds_in_range(company, filters))
+    audits = DepartmentAudit.objects.filter(in_range(filters, "round__"), company=company)
     if filters.department:
         audits = audits.filter(department=filters.department)
     rows = audits.values("department_id", "department__name").annotate(**punctuality()).order_by("department__name")
@@ -322,7 +332,7 @@ def completion_by_department(*, company, filters):
 
 def department_series(*, company, filters, factor_key=""):
     """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query."""
-    scores = FactorScore.objects.filter(company=company, audit__round__in=rounds_in_range(company, filters))
+    scores = FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company)
     if filters.department:
         scores = scores.filter(audit__department=filters.department)
     if factor_key:
@@ -417,12 +427,12 @@ class Overview:
     def as_dict(self):
         return {
             "rounds": to_dicts(self.rounds), "factors": to_dicts(self.factors), "latest_vs_previous": self.comparison,
-            "heatmap": asdict(self.heatmap), "completion_by_department": to_dicts(self.completion_by_department),
+            "heatmap": {**to_dict(self.heatmap), "cells": to_dicts(self.heatmap.cells)}, "completion_by_department": to_dicts(self.completion_by_department),
             "department_series": to_dicts(self.department_points), "open_actions": to_dicts(self.actions),
             "movers": {"factor_falls": to_dicts(self.factor_falls), "factor_rises": to_dicts(self.factor_rises),
                        "department_falls": to_dicts(self.department_falls),
                        "department_rises": to_dicts(self.department_rises)},
-            "weakest": asdict(self.weakest) if self.weakest else None,
+            "weakest": to_dict(self.weakest) if self.weakest else None,
         }
 
 
@@ -476,7 +486,7 @@ def audit_scores(*, company, audit_id):
 
 def score_rows(*, company, filters):
     """Every stored department factor score in range, flat, for the 'all scores' export. 1 query."""
-    scores = FactorScore.objects.filter(company=company, audit__round__in=rounds_in_range(company, filters))
+    scores = FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company)
     if filters.department:
         scores = scores.filter(audit__department=filters.department)
     rows = scores.order_by("audit__round__period_start", "audit__department__name", "factor__position").values(

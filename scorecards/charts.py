@@ -35,8 +35,9 @@ def quadrant_figure(points, thresholds):
         "marker": {
             "size": 16, "line": {"width": 1, "color": "#1d2330"},
             "color": [p["knowledge"] if p["knowledge"] is not None else 0 for p in placed],
-            "cmin": 0, "cmax": 100, "colorscale": "RdYlGn", "showscale": True,
-            "colorbar": {"title": {"text": _("Knowledge")}},
+            # No colour bar: plotly.js draws it with inline styles the strict CSP refuses; the page's
+            # caption explains the scale and the hover text gives each manager's knowledge score.
+            "cmin": 0, "cmax": 100, "colorscale": "RdYlGn", "showscale": False,
         },
     }
     quadrant_labels = [

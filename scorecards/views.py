@@ -364,15 +364,15 @@ def knowledge_new(request, company_slug):
         data = form.cleaned_data
         check = services.knowledge_check_create(company=request.company, by=request.user, title=data["title"],
                                                 description=data["description"])
-        return redirect("scorecards:knowledge_edit", company_slug=company_slug, check_pk=check.pk)
+        return redirect("scorecards:knowledge_edit", company_slug=company_slug, knowledge_check_pk=check.pk)
     return _render(request, "scorecards/knowledge_form.html", {"form": form})
 
 
 @require_permission("use_scorecards")
 @require_http_methods(["GET", "POST"])
-def knowledge_edit(request, company_slug, check_pk):
+def knowledge_edit(request, company_slug, knowledge_check_pk):
     access.require_team_management(request.membership)
-    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company), pk=check_pk)
+    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company), pk=knowledge_check_pk)
     initial = {"title": check.title, "description": check.description, "is_published": check.is_published}
     form = KnowledgeCheckForm(request.POST if "save_check" in request.POST else None, initial=initial)
     question_form = KnowledgeQuestionForm(request.POST if "add_question" in request.POST else None, prefix="q")
@@ -403,14 +403,14 @@ def _saved(form, action):
 
 @require_permission("use_scorecards")
 @require_http_methods(["GET", "POST"])
-def knowledge_question_delete(request, company_slug, question_pk):
+def knowledge_question_delete(request, company_slug, knowledge_question_pk):
     access.require_team_management(request.membership)
-    question = get_object_or_404(KnowledgeQuestion.objects.filter(company=request.company), pk=question_pk)
-    check_pk = question.knowledge_check_id
+    question = get_object_or_404(KnowledgeQuestion.objects.filter(company=request.company), pk=knowledge_question_pk)
+    knowledge_check_pk = question.knowledge_check_id
     if request.method == "POST":
         services.knowledge_question_delete(question=question)
         messages.success(request, _("The question is deleted."))
-        return redirect("scorecards:knowledge_edit", company_slug=company_slug, check_pk=check_pk)
+        return redirect("scorecards:knowledge_edit", company_slug=company_slug, knowledge_check_pk=knowledge_check_pk)
     return _render(request, "scorecards/confirm.html", {
         "title": _("Delete the question?"), "question": question.text, "button": _("Delete"),
     })
@@ -418,8 +418,8 @@ def knowledge_question_delete(request, company_slug, question_pk):
 
 @require_permission("enter_own_activity")
 @require_http_methods(["GET", "POST"])
-def knowledge_take(request, company_slug, check_pk):
-    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company, is_published=True), pk=check_pk)
+def knowledge_take(request, company_slug, knowledge_check_pk):
+    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company, is_published=True), pk=knowledge_check_pk)
     questions = list(check.questions.all())
     form = TakeCheckForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():

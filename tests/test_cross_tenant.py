@@ -112,6 +112,12 @@ def beta_action_item(beta):
     return ActionItemFactory(company=beta.company, owner=beta.member(Role.DEPARTMENT_HEAD))
 
 
+def beta_scorecard_row(beta, kind):
+    from tests.scorecards.factories import beta_scorecard_objects
+
+    return beta_scorecard_objects(beta)[kind]
+
+
 # Path argument → company B's object (or the URL value). One line per argument name.
 KWARG_FILLERS = {
     "company_slug": lambda beta: beta.company.slug,
@@ -126,12 +132,18 @@ KWARG_FILLERS = {
     "chart": plain(a_department_chart),
     "audit_id": beta_audit,  # dashboards; prefer `audit_pk` in new routes
     "audit_pk": beta_audit,
+    "audit_log_entry_pk": lambda beta: __import__("accounts.security.audit", fromlist=["record"]).record(
+        action="export", company_id=beta.company.pk, object_repr="beta export"),
     "round_pk": lambda beta: beta_audit(beta).round,
     "answer_pk": beta_answer,
     "action_item_pk": beta_action_item,
     "factor_key": plain(lambda beta: "product"),  # the factor catalogue is global
     "dataset": plain(lambda beta: "scores"),
     "fmt": plain(lambda beta: "csv"),
+    "day_off_pk": lambda beta: beta_scorecard_row(beta, "day_off"),  # scorecards
+    "import_pk": lambda beta: beta_scorecard_row(beta, "import"),
+    "knowledge_check_pk": lambda beta: beta_scorecard_row(beta, "check"),
+    "knowledge_question_pk": lambda beta: beta_scorecard_row(beta, "question"),
 }
 
 # Public by design: these routes do not address a company's objects (by URL name; "ns:*" = namespace).

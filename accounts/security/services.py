@@ -41,6 +41,7 @@ def company_delete_with_data(*, company):
                    "rows": tenant_data.row_counts(company)}
     # The cascade deletes the company's own log too; its rows are not logged one by one.
     with recording_paused(), scopes_disabled():  # deleting every tenant model's rows of this company
+        tenant_data.delete_company_rows(company)
         company.delete()
     record(action=AuditAction.DELETE, obj=None, object_repr=f"{description['name']} ({description['slug']})",
            changes={"company": description})

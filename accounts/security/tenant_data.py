@@ -138,6 +138,9 @@ def company_import(*, archive_bytes, slug, name=None):
             raise ImportError_(f"unsupported export format {manifest.get('format')!r}")
         with recording_paused(), scopes_disabled():  # an import writes one new company's rows, from a command
             company = import_company_row(archive, slug=slug, name=name, company_model=Company)
+            # Signals may have given the new company default rows (factor responsibilities, settings);
+            # the export is the whole truth, so those make way for the exported ones.
+            delete_company_rows(company)
             pk_map = {Company: {json.loads(archive.read("company.json"))[0]["pk"]: company.pk},
                       user_model(): import_users(archive)}
             import_rows(archive, company=company, pk_map=pk_map, labels=manifest["row_counts"])
@@ -151,8 +154,14 @@ def import_company_row(archive, *, slug, name, company_model):
     obj.deletion_requested_at = None
     obj._state.adding = True
     obj.full_clean()
-    obj.save(force_insert=True)
+    save_raw(obj)
     return obj
+
+
+def save_raw(obj):
+    """Insert as loaddata does (raw): receivers leave the row alone (no default rows for a "new" company, no
+    audit entries) and stored timestamps are kept."""
+    obj.save_base(raw=True, force_insert=True)
 
 
 def import_users(archive):
@@ -181,7 +190,7 @@ def import_rows(archive, *, company, pk_map, labels):
             copy_files(archive, obj)
             obj.pk = None
             obj._state.adding = True
-            obj.save(force_insert=True)
+            save_raw(obj)
             pk_map[model][old_pk] = obj.pk
             deferred += [(model, obj.pk, attname, target, old) for attname, target, old in later]
             m2m += [(obj, name, values) for name, values in (item.m2m_data or {}).items()]
@@ -246,8 +255,28 @@ def copy_files(archive, obj):
 
 # ---------------------------------------------------------------- deletion
 
-def rows_referencing(company):
-    """Per model label, how many rows still point at the company (directly or through any link to it)."""
+def delete_company_rows(company):
+    """Delete every row of the company, children first: links between its rows may be PROTECT, which a
+    plain cascade from Company refuses even when both ends go."""
+    from django.db.models import ProtectedError
+
+    remaining = list(reversed(dependency_order(company_models())))
+    while remaining:
+        progress = False
+        for model in list(remaining):
+            try:
+                with transaction.atomic():
+                    rows_of(model, company).delete()
+            except ProtectedError:
+                continue  # another company model still protects these rows; it comes first next round
+            remaining.remove(model)
+            progress = True
+        if not progress:
+            raise ImportError_(f"cannot delete rows of {[m._meta.label for m in remaining]}")
+
+
+def rows_referencing(company_pk):
+    """Per model label, how many rows still point at the company id (any link to Company)."""
     from accounts.models import Company
 
     leftovers = defaultdict(int)
@@ -255,7 +284,7 @@ def rows_referencing(company):
         for model in apps.get_models():
             for field in model._meta.concrete_fields:
                 if field.is_relation and field.related_model is Company:
-                    count = model._base_manager.filter(**{field.attname: company.pk}).count()
+                    count = model._base_manager.filter(**{field.attname: company_pk}).count()
                     if count:
                         leftovers[model._meta.label] += count
     return dict(leftovers)

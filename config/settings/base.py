@@ -242,6 +242,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "status"/"kind" choice set: name each one after its model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "AuditStatusEnum": "audits.models.AuditStatus",
+        "ActionStatusEnum": "audits.models.ActionStatus",
+        "QuestionnaireStatusEnum": "audits.models.QuestionnaireStatus",
+        "QuestionKindEnum": "audits.models.QuestionKind",
+        "FactorKeyEnum": "audits.models.FactorKey",
+        "CadenceEnum": "audits.models.Cadence",
+        "NotificationKindEnum": "notifications.models.Kind",
+    },
 }
 
 # Content-Security-Policy with Django's own support: no inline scripts anywhere.

@@ -61,7 +61,7 @@ def browser(chromium_path):
 def page(browser, live_server):
     """A fresh browser context (own cookies) pointed at the live server, in English."""
     context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # a loaded CI machine renders slowly
     page = context.new_page()
     yield page
     context.close()

@@ -109,7 +109,9 @@ def chromium_page(live_server):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.errors = []
-        page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+        # The browser's own /favicon.ico probe is not the page's doing; every other console error counts.
+        page.on("console", lambda msg: page.errors.append(f"{msg.text} @ {msg.location}")
+                if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico") else None)
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         page.on("response", lambda r: page.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         yield page

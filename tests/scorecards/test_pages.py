@@ -332,7 +332,7 @@ def test_head_authors_a_knowledge_check_and_a_manager_takes_it(alpha, client_for
     seller = alpha.member(Role.SALES_MANAGER)
     manager = client_for(seller)
     assert "Product line" in text(manager.get(url("knowledge")))
-    take_url = url("knowledge_take", check_pk=check.pk)
+    take_url = url("knowledge_take", knowledge_check_pk=check.pk)
     page = manager.get(take_url)
     assert page.status_code == 200 and "correct" not in text(page).lower().split("submit")[0][-200:]
     with scopes_disabled():
@@ -349,13 +349,13 @@ def test_knowledge_question_delete_asks_first(alpha, beta, client_for):
         question = KnowledgeQuestion.objects.create(company=alpha.company, knowledge_check=check, text="Q?",
                                                     options=["a", "b"], correct_option=0)
     client = client_for(alpha.member(Role.ADMIN))
-    assert client.get(url("knowledge_question_delete", question_pk=question.pk)).status_code == 200
-    assert client.post(url("knowledge_question_delete", question_pk=question.pk)).status_code == 302
+    assert client.get(url("knowledge_question_delete", knowledge_question_pk=question.pk)).status_code == 200
+    assert client.post(url("knowledge_question_delete", knowledge_question_pk=question.pk)).status_code == 302
     with scopes_disabled():
         assert not KnowledgeQuestion.objects.exists()
     assert client_for(alpha.member(Role.SALES_MANAGER)).get(
-        url("knowledge_question_delete", question_pk=1)).status_code == 403
-    assert client_for(beta.member(Role.ADMIN)).get(url("knowledge_question_delete", question_pk=1)).status_code == 404
+        url("knowledge_question_delete", knowledge_question_pk=1)).status_code == 403
+    assert client_for(beta.member(Role.ADMIN)).get(url("knowledge_question_delete", knowledge_question_pk=1)).status_code == 404
 
 
 def test_knowledge_permissions(alpha, beta, other_head, client_for):
@@ -364,9 +364,9 @@ def test_knowledge_permissions(alpha, beta, other_head, client_for):
     assert client_for(other_head).get(url("knowledge")).status_code == 403
     assert client_for(alpha.member(Role.EXECUTIVE)).get(url("knowledge")).status_code == 403
     assert client_for(alpha.member(Role.SALES_MANAGER)).get(url("knowledge_new")).status_code == 403
-    assert client_for(alpha.member(Role.SALES_MANAGER)).get(url("knowledge_edit", check_pk=draft.pk)).status_code == 403
+    assert client_for(alpha.member(Role.SALES_MANAGER)).get(url("knowledge_edit", knowledge_check_pk=draft.pk)).status_code == 403
     # A draft cannot be taken; another company's check does not exist.
-    assert client_for(alpha.member(Role.SALES_MANAGER)).get(url("knowledge_take", check_pk=draft.pk)).status_code == 404
-    assert client_for(alpha.member(Role.ADMIN)).get(url("knowledge_take", check_pk=draft.pk)).status_code == 403
-    assert client_for(beta.member(Role.ADMIN)).get(url("knowledge_edit", check_pk=draft.pk)).status_code == 404
+    assert client_for(alpha.member(Role.SALES_MANAGER)).get(url("knowledge_take", knowledge_check_pk=draft.pk)).status_code == 404
+    assert client_for(alpha.member(Role.ADMIN)).get(url("knowledge_take", knowledge_check_pk=draft.pk)).status_code == 403
+    assert client_for(beta.member(Role.ADMIN)).get(url("knowledge_edit", knowledge_check_pk=draft.pk)).status_code == 404
     assert client_for(alpha.member(Role.ADMIN)).post(url("knowledge_new"), {"title": ""}).status_code == 200

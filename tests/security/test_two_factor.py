@@ -64,7 +64,7 @@ def test_user_enrols_from_the_profile_page(alpha, client_for):
     assert device.confirmed
     assert StaticToken.objects.filter(device__user=device.user).count() == 10
     status = client.get(reverse("two_factor_setup"))
-    assert "two_factor_status.html" in [t.name for t in status.templates]
+    assert "accounts/security/two_factor_status.html" in [t.name for t in status.templates]
     assert not any(code in status.content.decode() for code in codes)  # shown once only
 
 

@@ -13,8 +13,6 @@
   var progressText = document.querySelector("[data-progress-text]");
   var progressBar = document.querySelector("[data-progress-bar]");
   var timers = {};
-  var inFlight = {};
-  var again = {};
 
   function csrfToken() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -81,13 +79,27 @@
     }
   }
 
+  // One request at a time, in the order the questions changed: the server sees the last value last, and a
+  // question changed again while its save runs is queued once more (the last typed value wins).
+  var queue = [];
+  var busy = false;
+
   function save(fieldset) {
-    var id = fieldset.getAttribute("data-question");
-    if (inFlight[id]) {
-      again[id] = true; // save once more after the running request, so the last typed value wins
+    if (queue.indexOf(fieldset) === -1) {
+      queue.push(fieldset);
+    }
+    if (!busy) {
+      next();
+    }
+  }
+
+  function next() {
+    var fieldset = queue.shift();
+    if (!fieldset) {
+      busy = false;
       return;
     }
-    inFlight[id] = true;
+    busy = true;
     say(form.getAttribute("data-msg-saving"));
     fetch(form.getAttribute("data-save-url"), {
       method: "POST",
@@ -117,13 +129,7 @@
       .catch(function () {
         say(form.getAttribute("data-msg-offline"), true);
       })
-      .then(function () {
-        inFlight[id] = false;
-        if (again[id]) {
-          again[id] = false;
-          save(fieldset);
-        }
-      });
+      .then(next);
   }
 
   function schedule(event) {
