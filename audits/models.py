@@ -214,7 +214,7 @@ class Round(models.Model):
     period = models.CharField(_("period"), max_length=10)  # 2026-Q4, 2026-11, 2026-H2, 2026
     period_start = models.DateField()
     period_end = models.DateField()
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="rounds")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.RESTRICT, related_name="rounds")
     opened_at = models.DateTimeField(default=current_time)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     deadline = models.DateTimeField(_("deadline"))
@@ -252,7 +252,7 @@ OPEN_STATUSES = (AuditStatus.DRAFT, AuditStatus.OVERDUE, AuditStatus.REOPENED)
 class DepartmentAudit(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="audits")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="audits")
+    department = models.ForeignKey(Department, on_delete=models.RESTRICT, related_name="audits")
     factors = models.ManyToManyField(Factor, related_name="+")
     status = models.CharField(max_length=10, choices=AuditStatus.choices, default=AuditStatus.DRAFT)
     deadline = models.DateTimeField(_("deadline"))
@@ -301,7 +301,7 @@ def evidence_upload_to(instance, filename):
 class Answer(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     audit = models.ForeignKey(DepartmentAudit, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     scale_value = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)])
     bool_value = models.BooleanField(null=True, blank=True)
     number_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

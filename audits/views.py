@@ -190,11 +190,16 @@ def audit_detail(request, company_slug, audit_pk):
 
 
 def bound_forms(request, audit):
-    """question id → AnswerForm bound to the POST (and its files) for every question of the audit."""
+    """question id → AnswerForm bound to the POST (and its files) for every question the POST carries inputs of.
+
+    A question with no input in the POST is left alone, so a bare "Submit" never blanks saved answers.
+    """
     answers = {answer.question_id: answer for answer in audit.answers.all()}
+    posted = {key.split("-", 1)[0] for key in (*request.POST.keys(), *request.FILES.keys())}
     return {
         question.pk: AnswerForm(request.POST, request.FILES, question=question, answer=answers.get(question.pk))
         for question in services.audit_questions(audit)
+        if answer_prefix(question) in posted
     }
 
 

@@ -8,20 +8,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import charts, narrative, selectors, tables
 
 
-@dataclass(frozen=True)
+@dataclass
 class Links:
     """URLs a figure may carry (heatmap cells, action bars); built by the view from the company."""
 
     company_slug: str
 
     def audit(self, audit_id):
-        return reverse("dashboards:audit", kwargs={"company_slug": self.company_slug, "audit_id": audit_id})
+        # reverse() once per figure, not per cell: a heatmap has hundreds of cells.
+        return self.audit_prefix + f"{audit_id}/"
+
+    @cached_property
+    def audit_prefix(self):
+        return reverse("dashboards:audit", kwargs={"company_slug": self.company_slug, "audit_id": 1})[:-len("1/")]
 
     @property
     def action_list(self):
@@ -50,7 +56,9 @@ class Chart:
 def movers_rows(company, filters):
     points = selectors.factor_series(company=company, filters=filters)
     actions = selectors.open_actions_by_factor(company=company, filters=filters)
-    department_points = selectors.department_series(company=company, filters=filters)
+    rounds = selectors.round_rows(company=company, filters=filters)
+    department_points = selectors.department_series(company=company, filters=filters,
+                                                    round_ids=selectors.latest_two(rounds))
     factor_falls, factor_rises = selectors.movers(points, "factor", "factor_name", kind="factor")
     department_falls, department_rises = selectors.movers(department_points, "department_id", "department",
                                                           kind="department")

@@ -8,7 +8,7 @@ share them without touching the database again.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, FloatField, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -330,9 +330,14 @@ def completion_by_department(*, company, filters):
     ]
 
 
-def department_series(*, company, filters, factor_key=""):
-    """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query."""
+def department_series(*, company, filters, factor_key="", round_ids=None):
+    """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query.
+
+    `round_ids` narrows it to some rounds (the movers need only the latest two).
+    """
     scores = FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company)
+    if round_ids is not None:
+        scores = scores.filter(audit__round_id__in=round_ids)
     if filters.department:
         scores = scores.filter(audit__department=filters.department)
     if factor_key:
@@ -340,7 +345,7 @@ def department_series(*, company, filters, factor_key=""):
     rows = (
         scores.values("audit__department_id", "audit__department__name", "audit__round__period",
                       "audit__round__period_start")
-        .annotate(mean=Avg("score"))
+        .annotate(mean=Avg("score", output_field=FloatField()))  # a float: no Decimal per row
         .order_by("audit__round__period_start", "audit__department__name")
     )
     return [
@@ -436,12 +441,17 @@ class Overview:
         }
 
 
+def latest_two(rounds):
+    """Ids of the last two rounds that have any submission (the movers compare these)."""
+    return [r.round_id for r in rounds if r.submitted][-2:]
+
+
 def overview(*, company, filters):
     """All dashboard rows for a company (and optional department filter)."""
     rounds = round_rows(company=company, filters=filters)
     points = factor_series(company=company, filters=filters)
     actions = open_actions_by_factor(company=company, filters=filters)
-    department_points = department_series(company=company, filters=filters)
+    department_points = department_series(company=company, filters=filters, round_ids=latest_two(rounds))
     factor_falls, factor_rises = movers(points, "factor", "factor_name", kind="factor")
     department_falls, department_rises = movers(department_points, "department_id", "department", kind="department")
     return Overview(

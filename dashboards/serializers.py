@@ -40,7 +40,8 @@ class DataSerializer(serializers.Serializer):
     latest_vs_previous = ObjectField()
     heatmap = ObjectField()
     completion_by_department = serializers.ListField(child=ObjectField())
-    department_series = serializers.ListField(child=ObjectField())
+    department_series = serializers.ListField(
+        child=ObjectField(), help_text="Mean score per department in the latest two rounds with submissions.")
     open_actions = serializers.ListField(child=ObjectField())
     movers = ObjectField()
     weakest = ObjectField(allow_null=True)

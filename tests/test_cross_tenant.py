@@ -118,6 +118,18 @@ def beta_scorecard_row(beta, kind):
     return beta_scorecard_objects(beta)[kind]
 
 
+def beta_draft_questionnaire(beta):
+    from tests.factories import QuestionnaireFactory
+
+    return QuestionnaireFactory(company=beta.company, status="draft")
+
+
+def beta_draft_question(beta):
+    from tests.factories import QuestionFactory
+
+    return QuestionFactory(questionnaire__company=beta.company, questionnaire__status="draft")
+
+
 # Path argument → company B's object (or the URL value). One line per argument name.
 KWARG_FILLERS = {
     "company_slug": lambda beta: beta.company.slug,
@@ -138,6 +150,8 @@ KWARG_FILLERS = {
     "answer_pk": beta_answer,
     "action_item_pk": beta_action_item,
     "factor_key": plain(lambda beta: "product"),  # the factor catalogue is global
+    "questionnaire_pk": beta_draft_questionnaire,
+    "question_pk": beta_draft_question,
     "dataset": plain(lambda beta: "scores"),
     "fmt": plain(lambda beta: "csv"),
     "day_off_pk": lambda beta: beta_scorecard_row(beta, "day_off"),  # scorecards

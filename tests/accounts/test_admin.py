@@ -140,10 +140,6 @@ def test_non_staff_member_cannot_open_the_admin(alpha, client_for):
     assert response.status_code == 302
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "audits uses on_delete=PROTECT for DepartmentAudit.department, Round.questionnaire and Answer.question; "
-    "PROTECT blocks a company delete even though those rows cascade from the company too. RESTRICT would allow it."
-))
 def test_company_with_audit_history_can_be_deleted(alpha, staff_client):
     DepartmentAuditFactory(company=alpha.company, department=alpha.departments["sales"],
                            round=RoundFactory(company=alpha.company))

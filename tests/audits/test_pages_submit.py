@@ -180,3 +180,13 @@ def test_changes_after_reopening_are_kept_as_revisions_for_executives(alpha, sal
     body = client_for(alpha.member(Role.EXECUTIVE)).get(audit_url("audit_detail", sales_audit)).content.decode()
     assert "1 earlier version" in body
     assert "Recheck" in body
+
+
+def test_a_bare_submit_keeps_the_autosaved_answers(alpha, sales_audit, client_for, answer_all):
+    head = alpha.member(Role.DEPARTMENT_HEAD)
+    answer_all(sales_audit, head.user)
+    response = client_for(head).post(audit_url("audit_submit", sales_audit))
+    assert response.status_code == 302
+    assert reload(sales_audit).status == AuditStatus.SUBMITTED
+    with scope(company=alpha.company):
+        assert sales_audit.factor_scores.exclude(score=None).count() == 4
