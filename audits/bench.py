@@ -1,7 +1,7 @@
 """Audit page bench: median time of one autosaved answer (the JSON endpoint) and of a submit (with scoring).
 
 Builds a demo-like company (eight quarters of history through audits.demo.build), then drives the pages
-with Django's test client as the sales department's head: `runs` answer saves, and `runs` submits (each
+with Django's test client as the head of the department with the most factors: `runs` answer saves, and `runs` submits (each
 submit is followed by an untimed reopen). Everything runs in one transaction rolled back at the end, so
 the database is left as it was found. Options: runs (default 50).
 """
@@ -11,6 +11,7 @@ import time
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -44,14 +45,16 @@ def build_company(tag):
     return company
 
 
-def open_sales_audit(company):
+def open_biggest_audit(company):
+    """The latest round's audit with the most factors (reopened if needed, started from last round), its head."""
     with scope(company=company):
-        sales = company.departments.get(name="Sales")
-        audit = sales.audits.select_related("round").order_by("-round__period_start").first()
+        latest = company.audit_rounds.order_by("-period_start").first()
+        audit = latest.audits.annotate(factor_count=Count("factors")).select_related("department__head__user") \
+            .order_by("-factor_count", "pk").first()
         if audit.status not in OPEN_STATUSES:
             services.audit_reopen(audit=audit, by=None, reason="bench")
         services.answers_copy_from_previous(audit=audit, by=None)
-        return audit, sales.head.user, list(services.audit_questions(audit))
+        return audit, audit.department.head.user, list(services.audit_questions(audit))
 
 
 def timed(client, target, data=None):
@@ -116,11 +119,11 @@ def run(stdout, options=None):
             started = time.perf_counter()
             company = build_company(tag)
             stdout.write(f"demo-like company (8 quarters) built in {time.perf_counter() - started:.1f} s")
-            audit, head, questions = open_sales_audit(company)
+            audit, head, questions = open_biggest_audit(company)
             client = Client()
             client.force_login(head)
             with scope(company=company):
-                stdout.write(f"sales audit: {len(questions)} questions, round {audit.round.period}")
+                stdout.write(f"{audit.department.name} audit: {len(questions)} questions, round {audit.round.period}")
             stdout.write(describe("answer save (JSON endpoint)", bench_answer_save(client, audit, questions, runs)))
             stdout.write(describe("submit (with scoring)", bench_submit(client, audit, questions, runs)))
             raise Rollback

@@ -121,8 +121,9 @@ RAW_QUERIES = {
     "department_means": """SELECT a.department_id, d.name, r.period, AVG(s.score)
         FROM audits_factorscore s JOIN audits_departmentaudit a ON a.id = s.audit_id
         JOIN audits_round r ON r.id = a.round_id JOIN accounts_department d ON d.id = a.department_id
-        WHERE s.company_id = %(c)s GROUP BY a.department_id, d.name, r.period, r.period_start
-        ORDER BY r.period_start, d.name""",
+        WHERE s.company_id = %(c)s AND a.round_id IN (SELECT id FROM audits_round WHERE company_id = %(c)s
+        AND submitted_count > 0 ORDER BY period_start DESC LIMIT 2)
+        GROUP BY a.department_id, d.name, r.period, r.period_start ORDER BY r.period_start, d.name""",
     "completion_by_department": """SELECT a.department_id, d.name, COUNT(*),
         SUM(CASE WHEN a.first_submitted_at <= a.deadline THEN 1 ELSE 0 END),
         SUM(CASE WHEN a.first_submitted_at > a.deadline THEN 1 ELSE 0 END)

@@ -376,7 +376,7 @@ def team_sentence(counts, factors):
     if counts.get(dx.CHECK_NORMS, 0) > majority:
         return _("Most of the team meets the plan below the activity norm: the norms may need a review.")
     return _("The team is mixed: %(parts)s.") % {"parts": ", ".join(
-        f"{dx.VERDICT_LABELS[v]}: {counts[v]}" for v in dx.VERDICTS if counts.get(v))}
+        f"{str(dx.VERDICT_LABELS[v]).lower()}: {counts[v]}" for v in dx.VERDICTS if counts.get(v))}
 
 
 def team_view(*, company, managers, period, today=None):

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,11 +75,6 @@ def csv_cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 @require_permission("view_audit_log")
 def audit_log_csv(request, company_slug):
@@ -89,18 +84,15 @@ def audit_log_csv(request, company_slug):
                             content_type="text/plain; charset=utf-8")
     record(action=AuditAction.EXPORT, company_id=request.company.pk, object_repr=_("Audit log (CSV)"),
            changes={"filters": {k: str(v) for k, v in criteria.items()}})
-    writer = csv.writer(Echo())
-    header = [_("Time"), _("Person"), _("Action"), _("Object type"), _("Object id"), _("Object"),
-              _("Changes"), _("IP address")]
-
-    def lines():
-        yield writer.writerow(header)
-        for entry in rows.iterator(chunk_size=500):
-            yield writer.writerow([csv_cell(v) for v in (
-                entry.at.isoformat(), entry.actor_email, entry.get_action_display(), entry.object_type,
-                entry.object_id, entry.object_repr, entry.changes, entry.ip_address)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    # Built while the request's company scope is active (a streamed body would be read after it ends).
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerow([_("Time"), _("Person"), _("Action"), _("Object type"), _("Object id"), _("Object"),
+                     _("Changes"), _("IP address")])
+    for entry in rows.iterator(chunk_size=500):
+        writer.writerow([csv_cell(v) for v in (
+            entry.at.isoformat(), entry.actor_email, entry.get_action_display(), entry.object_type,
+            entry.object_id, entry.object_repr, entry.changes, entry.ip_address)])
     response["Content-Disposition"] = f'attachment; filename="audit-log-{company_slug}.csv"'
     return response
 
