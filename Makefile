@@ -1,11 +1,14 @@
 # The two commands: `make run` (the product) and `make test` (the suite). Both set up what they need.
 PYTHON ?= python3.12
 PORT ?= 8000
+# Links in emails, calendar feeds and the printed demo summary point at the port the web server listens on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup messages makemessages compilemessages bench lint clean
+.PHONY: run test setup messages makemessages compilemessages bench lint clean fuzz
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +32,14 @@ run: $(STAMP) messages
 
 test: $(STAMP) messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# API fuzzing, the long run: schemathesis on every operation as each of the 4 roles, 100 generated examples per
+# operation and role plus the coverage phase, on PostgreSQL (CI runs the same test with 25 per role, no coverage).
+FUZZ_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ra_fuzz
+FUZZ_EXAMPLES_PER_ROLE ?= 100
+fuzz: $(STAMP)
+	DATABASE_URL=$(FUZZ_DATABASE_URL) REQUIRE_SERVICES=1 FUZZ_EXAMPLES_PER_ROLE=$(FUZZ_EXAMPLES_PER_ROLE) FUZZ_COVERAGE=1 \
+		$(BIN)/python -m pytest tests/fuzz -q -s -p no:warnings $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -15,6 +15,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from . import selectors, services
+from .api_filters import StrictBooleanFilter
+from .concurrency import ETagMixin, if_match
 from .models import ApiToken, Department, Invitation, Membership, Role
 from .serializers import (
     CompanyInputSerializer,
@@ -51,7 +53,7 @@ def paginated_response(view, rows, serializer_class):
     return view.get_paginated_response(serializer_class(page, many=True, context=view.get_serializer_context()).data)
 
 
-class CompanyAPIView(GenericAPIView):
+class CompanyAPIView(ETagMixin, GenericAPIView):
     """Base for views under a company: `self.company` is the request's company."""
 
     model = None
@@ -150,7 +152,8 @@ class CompanyDetailView(CompanyAPIView):
         current = {"name": company.name, "timezone": company.timezone, "language": company.language}
         data = self.validated(CompanyInputSerializer, partial=partial, instance_data=current)
         services.company_update(
-            company=company, name=data["name"], timezone_name=data["timezone"], language=data["language"]
+            company=company, name=data["name"], timezone_name=data["timezone"], language=data["language"],
+            expected_version=if_match(self.request),
         )
         return Response(CompanyOutputSerializer(company).data)
 
@@ -158,7 +161,7 @@ class CompanyDetailView(CompanyAPIView):
 # ---------------------------------------------------------------- departments
 
 class DepartmentFilter(filters.FilterSet):
-    include_archived = filters.BooleanFilter(method="filter_archived", label="Include archived departments")
+    include_archived = StrictBooleanFilter(method="filter_archived", label="Include archived departments")
 
     def filter_archived(self, queryset, name, value):
         return queryset if value else queryset.filter(is_archived=False)
@@ -219,7 +222,8 @@ class DepartmentDetailView(CompanyAPIView):
         department = self.get_company_object()
         current = {"name": department.name, "head": department.head}
         data = self.validated(DepartmentInputSerializer, partial=partial, instance_data=current)
-        services.department_update(department=department, name=data["name"], head=data.get("head"))
+        services.department_update(department=department, name=data["name"], head=data.get("head"),
+                                   expected_version=if_match(self.request))
         return Response(DepartmentOutputSerializer(self.get_company_object()).data)
 
 
@@ -229,7 +233,7 @@ class MemberFilter(filters.FilterSet):
     role = filters.ChoiceFilter(choices=Role.choices)
     # A plain integer rather than a model choice: no query at schema time, and another company's id matches nothing.
     department = filters.NumberFilter(field_name="department_id", min_value=1, max_value=2**63 - 1)
-    is_active = filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = Membership
@@ -277,7 +281,8 @@ class MemberDetailView(CompanyAPIView):
         current = {"role": membership.role, "department": membership.department, "is_active": membership.is_active}
         data = self.validated(MemberInputSerializer, partial=partial, instance_data=current)
         if data["role"] != membership.role or data["department"] != membership.department:
-            services.membership_update(membership=membership, role=data["role"], department=data["department"])
+            services.membership_update(membership=membership, role=data["role"], department=data["department"],
+                                       expected_version=if_match(self.request))
         if data["is_active"] != membership.is_active:
             services.membership_set_active(membership=membership, active=data["is_active"])
         return Response(MemberOutputSerializer(self.get_company_object()).data)

@@ -11,3 +11,7 @@ class AccountsConfig(AppConfig):
         from .security import admin, audit  # noqa: F401
 
         audit.connect()
+        # API input has the JSON type the schema declares (accounts.api_filters.strict_json_input).
+        from .api_filters import strict_json_input
+
+        strict_json_input()

@@ -7,12 +7,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import StaleObject, VersionedFormMixin, form_stale
 from .models import TIMEZONE_CHOICES, Company, Role, User, validate_no_nul
 
 
 def add_service_errors(form, error, field_map=None):
     """Put a service's ValidationError on the form: known fields get theirs, the rest become form-wide errors."""
     field_map = field_map or {}
+    if isinstance(error, StaleObject):
+        form_stale(form, error)
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -106,7 +110,7 @@ class ProfileForm(NoNulMixin, forms.Form):
     )
 
 
-class CompanySettingsForm(NoNulMixin, forms.Form):
+class CompanySettingsForm(VersionedFormMixin, NoNulMixin, forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=120)
     timezone = forms.ChoiceField(label=_("Timezone"), choices=TIMEZONE_CHOICES)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
@@ -122,7 +126,7 @@ class MembershipChoiceField(forms.ModelChoiceField):
         return f"{obj.user.display_name} ({obj.user.email})"
 
 
-class DepartmentForm(NoNulMixin, forms.Form):
+class DepartmentForm(VersionedFormMixin, NoNulMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     head = MembershipChoiceField(label=_("Head"), queryset=None, required=False, empty_label=_("No head"))
 
@@ -138,7 +142,7 @@ def active_departments_field(company, label, empty_label):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(VersionedFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args, company, **kwargs):

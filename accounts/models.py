@@ -14,6 +14,8 @@ from django.utils.timezone import now as current_time
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from .concurrency import version_field
+
 
 def validate_timezone(value):
     """Reject a timezone name that the IANA database does not know."""
@@ -101,6 +103,7 @@ class Company(models.Model):
     )
     deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=current_time)
+    lock_version = version_field()  # optimistic concurrency: accounts/concurrency.py
 
     class Meta:
         verbose_name = _("company")
@@ -131,6 +134,7 @@ class Department(models.Model):
     )
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(default=current_time)
+    lock_version = version_field()
 
     objects = ScopedManager(company="company")
 
@@ -158,6 +162,7 @@ class Membership(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=current_time)
+    lock_version = version_field()
 
     objects = ScopedManager(company="company")
 

@@ -35,7 +35,7 @@ class MeSerializer(serializers.ModelSerializer):
 class CompanyOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
-        fields = ["slug", "name", "timezone", "language", "is_suspended"]
+        fields = ["slug", "name", "timezone", "language", "is_suspended", "lock_version"]
 
 
 class CompanyMembershipOutputSerializer(serializers.Serializer):
@@ -63,7 +63,7 @@ class DepartmentOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Department
-        fields = ["id", "name", "head", "head_name", "is_archived", "member_count", "created_at"]
+        fields = ["id", "name", "head", "head_name", "is_archived", "member_count", "created_at", "lock_version"]
 
     def get_head_name(self, department) -> str | None:
         return department.head.user.display_name if department.head else None
@@ -86,7 +86,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         model = Membership
         fields = [
             "id", "email", "first_name", "last_name", "role", "department", "department_name",
-            "is_active", "created_at",
+            "is_active", "created_at", "lock_version",
         ]
 
 

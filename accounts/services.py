@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from .concurrency import save_versioned
 from .models import ApiToken, Company, Department, Invitation, Membership, Role, User, hash_token
+from .security.audit import update_logged
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -34,12 +36,13 @@ def company_signup(*, name, slug, timezone_name, language, email, password, firs
     return company, user
 
 
-def company_update(*, company, name, timezone_name, language, require_two_factor=None):
+def company_update(*, company, name, timezone_name, language, require_two_factor=None, expected_version=None):
     company.name, company.timezone, company.language = name, timezone_name, language
     if require_two_factor is not None:
         company.require_two_factor = require_two_factor
     company.full_clean()
-    company.save(update_fields=["name", "timezone", "language", "require_two_factor"])
+    save_versioned(company, expected_version=expected_version,
+                   update_fields=["name", "timezone", "language", "require_two_factor"])
     return company
 
 
@@ -69,11 +72,14 @@ def _check_department_name(*, company, name, exclude_pk=None):
         raise ValidationError({"name": _("A department with this name already exists.")})
 
 
-def _save_department(department, **save_kwargs):
+def _save_department(department, *, expected_version=None, update_fields=None):
     """Save in a savepoint; a concurrent duplicate name caught by the unique constraint becomes a field error."""
     try:
         with transaction.atomic():
-            department.save(**save_kwargs)
+            if department.pk is None:
+                department.save()
+            else:
+                save_versioned(department, expected_version=expected_version, update_fields=update_fields)
     except IntegrityError:
         raise ValidationError({"name": _("A department with this name already exists.")}) from None
 
@@ -96,13 +102,13 @@ def department_create(*, company, name, head=None):
     return department
 
 
-def department_update(*, department, name, head=None):
+def department_update(*, department, name, head=None, expected_version=None):
     name = name.strip()
     _check_department_name(company=department.company, name=name, exclude_pk=department.pk)
     _check_head(company=department.company, head=head)
     department.name, department.head = name, head
     department.full_clean()
-    _save_department(department, update_fields=["name", "head"])
+    _save_department(department, update_fields=["name", "head"], expected_version=expected_version)
     return department
 
 
@@ -136,13 +142,13 @@ def _check_not_last_admin(*, membership, new_role=None, deactivate=False):
         raise ValidationError({"role": _("A company needs at least one active admin.")})
 
 
-def membership_update(*, membership, role, department):
+def membership_update(*, membership, role, department, expected_version=None):
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     _check_department(company=membership.company, department=department)
     _check_not_last_admin(membership=membership, new_role=role)
     membership.role, membership.department = role, department
-    membership.save(update_fields=["role", "department"])
+    save_versioned(membership, expected_version=expected_version, update_fields=["role", "department"])
     return membership
 
 
@@ -155,11 +161,10 @@ def membership_set_active(*, membership, active, by=None):
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     if not active:
-        membership.company.api_tokens.filter(membership=membership, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        update_logged(membership.company.api_tokens.filter(membership=membership, revoked_at__isnull=True),
+                      revoked_at=timezone.now())
         # An inactive member cannot head a department (see _check_head).
-        membership.company.departments.filter(head=membership).update(head=None)
+        update_logged(membership.company.departments.filter(head=membership), head=None)
     return membership
 
 
@@ -257,8 +262,9 @@ def invitation_accept(*, invitation, user=None, password=None, first_name="", la
     company = invitation.company
     with scope(company=company):
         # Claim the invitation first: a second accept of the same link finds nothing to claim.
-        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            accepted_at=timezone.now()
+        claimed = update_logged(
+            Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True),
+            accepted_at=timezone.now(),
         )
         if not claimed:
             raise ValidationError(_("This invitation has already been used."))
@@ -271,7 +277,7 @@ def invitation_accept(*, invitation, user=None, password=None, first_name="", la
             user.save()
         elif user.email.lower() != invitation.email.lower():
             raise ValidationError(_("This invitation was sent to %(email)s.") % {"email": invitation.email})
-        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+        update_logged(Invitation.objects.filter(pk=invitation.pk), accepted_by=user)
         department = invitation.department if invitation.department and not invitation.department.is_archived else None
         membership = company.memberships.filter(user=user).first()
         if membership is None:

@@ -86,9 +86,11 @@ def department_create(request, company_slug):
 def department_edit(request, company_slug, pk):
     department = get_object_or_404(request.company.departments, pk=pk, is_archived=False)
     initial = {"name": department.name, "head": department.head_id}
-    form = DepartmentForm(request.POST or None, initial=initial, company=request.company)
+    form = DepartmentForm(request.POST or None, initial=initial, company=request.company,
+                          version=department.lock_version)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.department_update, department=department, **form.cleaned_data):
+        if call_service(form, services.department_update, department=department, **form.cleaned_data,
+                        expected_version=form.expected_version()):
             messages.success(request, _("Department “%(name)s” saved.") % {"name": department.name})
             return redirect("department_list", company_slug=company_slug)
     return render(request, "accounts/department_form.html", {"form": form, "department": department})
@@ -152,9 +154,10 @@ def member_of_company(request, pk):
 def member_edit(request, company_slug, pk):
     member = member_of_company(request, pk)
     initial = {"role": member.role, "department": member.department_id}
-    form = MemberForm(request.POST or None, initial=initial, company=request.company)
+    form = MemberForm(request.POST or None, initial=initial, company=request.company, version=member.lock_version)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.membership_update, membership=member, **form.cleaned_data):
+        if call_service(form, services.membership_update, membership=member, **form.cleaned_data,
+                        expected_version=form.expected_version()):
             messages.success(request, _("%(name)s saved.") % {"name": member.user.display_name})
             return redirect("member_list", company_slug=company_slug)
     return render(request, "accounts/member_form.html", {"form": form, "member": member})
@@ -261,12 +264,12 @@ def company_settings(request, company_slug):
     company = request.company
     initial = {"name": company.name, "timezone": company.timezone, "language": company.language,
                "require_two_factor": company.require_two_factor}
-    form = CompanySettingsForm(request.POST or None, initial=initial)
+    form = CompanySettingsForm(request.POST or None, initial=initial, version=company.lock_version)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = call_service(form, services.company_update, {"timezone": "timezone"}, company=company,
                              name=data["name"], timezone_name=data["timezone"], language=data["language"],
-                             require_two_factor=data["require_two_factor"])
+                             require_two_factor=data["require_two_factor"], expected_version=form.expected_version())
         if saved is not None:
             messages.success(request, _("Company settings saved."))
             return redirect("company_settings", company_slug=company_slug)

@@ -22,6 +22,8 @@ from rest_framework.response import Response
 
 from accounts.api import NOT_FOUND, CompanyAPIView
 from accounts.api_errors import Conflict
+from accounts.api_filters import StrictBooleanFilter
+from accounts.concurrency import if_match
 from accounts.models import Role
 
 from . import selectors, services
@@ -158,7 +160,8 @@ class QuestionnaireDetailView(QuestionnaireAPIView):
     def patch(self, request, company_slug, questionnaire_pk):
         questionnaire = self.editable_questionnaire()
         data = self.validated(QuestionnaireInputSerializer)
-        services.questionnaire_update(questionnaire=questionnaire, by=request.user, title=data["title"])
+        services.questionnaire_update(questionnaire=questionnaire, by=request.user, title=data["title"],
+                                      expected_version=if_match(request))
         return self.detail_response(questionnaire)
 
     @extend_schema(responses={204: None, 404: NOT_FOUND, 409: FROZEN})
@@ -254,7 +257,8 @@ class QuestionDetailView(QuestionListView):
         fields = self.validated(QuestionInputSerializer, partial=partial)
         if "scale_labels" in fields:
             fields["scale_labels"] = dict(fields["scale_labels"] or {})
-        question = services.question_update(question=question, by=self.request.user, **fields)
+        question = services.question_update(question=question, by=self.request.user,
+                                            expected_version=if_match(self.request), **fields)
         return Response(QuestionOutputSerializer(question).data)
 
 
@@ -319,7 +323,7 @@ def schedule_data(company, schedule):
             "cadence": schedule.cadence, "opening_day": schedule.opening_day,
             "answer_window_days": schedule.answer_window_days, "is_active": schedule.is_active,
             "timezone": company.timezone, "current_period": current.name, "next_period": period.name,
-            "next_opening": moment,
+            "next_opening": moment, "lock_version": schedule.lock_version,
         }).data
 
 
@@ -349,7 +353,7 @@ class ScheduleView(CompanyAPIView):
         current = selectors.schedule_for(company=self.company)
         values = {name: getattr(current, name) for name in ("cadence", "opening_day", "answer_window_days", "is_active")}
         data = self.validated(ScheduleInputSerializer, partial=partial, instance_data=values)
-        schedule = services.schedule_update(company=self.company, **data)
+        schedule = services.schedule_update(company=self.company, expected_version=if_match(self.request), **data)
         return Response(schedule_data(self.company, schedule))
 
 
@@ -619,9 +623,9 @@ class ActionItemFilter(filters.FilterSet):
     owner = filters.NumberFilter(field_name="owner_id", min_value=1, max_value=MAX_ID)
     round = filters.NumberFilter(field_name="round_id", min_value=1, max_value=MAX_ID)
     audit = filters.NumberFilter(field_name="audit_id", min_value=1, max_value=MAX_ID)
-    open = filters.BooleanFilter(method="filter_open", label="Only open / in-progress items (true) or closed (false)")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="Open items past their due date")
-    mine = filters.BooleanFilter(method="filter_mine", label="Only items I own")
+    open = StrictBooleanFilter(method="filter_open", label="Only open / in-progress items (true) or closed (false)")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Open items past their due date")
+    mine = StrictBooleanFilter(method="filter_mine", label="Only items I own")
 
     class Meta:
         model = ActionItem
@@ -711,5 +715,5 @@ class ActionItemDetailView(ActionItemAPIView):
         if not self.membership.can("manage_action_items"):
             if item.owner_id != self.membership.pk or set(fields) - {"status"}:
                 raise exceptions.PermissionDenied(_("As the owner you may change only the status."))
-        services.action_item_update(item=item, by=self.request.user, **fields)
+        services.action_item_update(item=item, by=self.request.user, expected_version=if_match(self.request), **fields)
         return Response(ActionItemOutputSerializer(self.company_queryset().get(pk=item.pk)).data)

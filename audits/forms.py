@@ -7,6 +7,7 @@ ValidationErrors the views put back on the forms with accounts.forms.add_service
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.concurrency import VersionedFormMixin
 from accounts.forms import NoNulMixin
 
 from .models import ActionItem, ActionStatus, Factor, QuestionKind
@@ -94,7 +95,7 @@ class ReopenForm(NoNulMixin, forms.Form):
     )
 
 
-class ActionItemForm(NoNulMixin, forms.ModelForm):
+class ActionItemForm(VersionedFormMixin, NoNulMixin, forms.ModelForm):
     """Everything an admin or executive sets on an action item."""
 
     # Declared here (queryset set per request) so building the form class never queries the scoped Membership table.
@@ -118,7 +119,7 @@ class ActionItemForm(NoNulMixin, forms.ModelForm):
         self.fields["factor"].label_from_instance = lambda factor: factor.name
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(VersionedFormMixin, forms.Form):
     """What an owner may change on their own action item."""
 
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

@@ -7,6 +7,7 @@ back on the form by the views.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.concurrency import VersionedFormMixin
 from accounts.forms import NoNulMixin
 
 from .models import Factor, QuestionKind, Schedule
@@ -66,7 +67,7 @@ class MatrixForm(forms.Form):
         return rows
 
 
-class ScheduleForm(NoNulMixin, forms.ModelForm):
+class ScheduleForm(VersionedFormMixin, NoNulMixin, forms.ModelForm):
     class Meta:
         model = Schedule
         fields = ["cadence", "opening_day", "answer_window_days", "is_active"]
@@ -76,7 +77,7 @@ class QuestionnaireTitleForm(NoNulMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
 
 
-class QuestionForm(NoNulMixin, forms.Form):
+class QuestionForm(VersionedFormMixin, NoNulMixin, forms.Form):
     """A question of a draft in both languages, with five scale labels per language for scale questions."""
 
     factor = forms.ModelChoiceField(label=_("Factor"), queryset=Factor.objects.none(), to_field_name="key")

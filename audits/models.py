@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from accounts.concurrency import version_field
 from accounts.models import Company, Department, Membership, validate_no_nul
 
 
@@ -106,6 +107,7 @@ class Questionnaire(models.Model):
     created_at = models.DateTimeField(default=current_time)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
+    lock_version = version_field()  # optimistic concurrency (accounts/concurrency.py), not `version` above
 
     objects = ScopedManager(company="company")
 
@@ -149,6 +151,7 @@ class Question(models.Model):
     scale_labels = models.JSONField(default=dict, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)])
     required = models.BooleanField(_("required"), default=True)
+    lock_version = version_field()
 
     objects = ScopedManager(company="company")
 
@@ -199,6 +202,7 @@ class Schedule(models.Model):
         _("answer window, days"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
     is_active = models.BooleanField(_("open rounds automatically"), default=True)
+    lock_version = version_field()
 
     objects = ScopedManager(company="company")
 
@@ -400,6 +404,7 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(default=current_time)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    lock_version = version_field()
 
     objects = ScopedManager(company="company")
 

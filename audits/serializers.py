@@ -64,7 +64,7 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = ["id", "factor", "key", "position", "kind", "text_en", "text_ru", "help_en", "help_ru",
-                  "scale_labels", "weight", "required"]
+                  "scale_labels", "weight", "required", "lock_version"]
 
 
 class QuestionInputSerializer(serializers.Serializer):
@@ -86,7 +86,8 @@ class QuestionnaireOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "version", "title", "status", "based_on", "created_at", "published_at", "question_count"]
+        fields = ["id", "version", "title", "status", "based_on", "created_at", "published_at", "question_count",
+                  "lock_version"]
 
 
 class QuestionnaireDetailSerializer(QuestionnaireOutputSerializer):
@@ -153,6 +154,7 @@ class ScheduleOutputSerializer(serializers.Serializer):
     current_period = serializers.CharField()
     next_period = serializers.CharField(help_text="The next period whose round the schedule opens.")
     next_opening = serializers.DateTimeField(help_text="When that round opens, in the company's timezone.")
+    lock_version = serializers.IntegerField(help_text='Edit version; send it back as If-Match: "<n>" (also the ETag).')
 
 
 class ScheduleInputSerializer(serializers.Serializer):
@@ -330,13 +332,13 @@ class ReopenInputSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- action items
 
 class ActionItemOutputSerializer(serializers.ModelSerializer):
-    factor = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    factor = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)  # optional on the model
     owner_email = serializers.EmailField(source="owner.user.email", allow_null=True, default=None, read_only=True)
 
     class Meta:
         model = ActionItem
         fields = ["id", "title", "description", "factor", "owner", "owner_email", "due_date", "status", "round",
-                  "audit", "answer", "created_by", "created_at", "updated_at", "closed_at"]
+                  "audit", "answer", "created_by", "created_at", "updated_at", "closed_at", "lock_version"]
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
+from accounts.concurrency import save_versioned
+from accounts.security.audit import update_logged
+
 from . import scoring
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -251,11 +254,11 @@ def questionnaire_copy(*, questionnaire, by=None):
     return copy
 
 
-def questionnaire_update(*, questionnaire, by=None, title):
+def questionnaire_update(*, questionnaire, by=None, title, expected_version=None):
     _ensure_editable(questionnaire)
     questionnaire.title = title.strip()
     questionnaire.full_clean()
-    questionnaire.save(update_fields=["title"])
+    save_versioned(questionnaire, expected_version=expected_version, update_fields=["title"])
     return questionnaire
 
 
@@ -272,9 +275,8 @@ def questionnaire_publish(*, questionnaire, by=None, now=None):
         raise ValidationError(_("Only a draft can be published."), code="not_draft")
     if not questionnaire.questions.exists():
         raise ValidationError(_("A questionnaire with no questions cannot be published."), code="empty")
-    questionnaire.company.questionnaires.filter(status=QuestionnaireStatus.PUBLISHED).update(
-        status=QuestionnaireStatus.RETIRED
-    )
+    update_logged(questionnaire.company.questionnaires.filter(status=QuestionnaireStatus.PUBLISHED),
+                  status=QuestionnaireStatus.RETIRED)
     questionnaire.status = QuestionnaireStatus.PUBLISHED
     questionnaire.published_at = now or timezone.now()
     questionnaire.save(update_fields=["status", "published_at"])
@@ -300,12 +302,15 @@ def _check_scale_labels(question):
         raise ValidationError({"scale_labels": _("Give five labels (for 1 to 5) per language: {\"en\": […], \"ru\": […]}.")})
 
 
-def _save_question(question):
+def _save_question(question, *, expected_version=None):
     _check_scale_labels(question)
     if question.key and question.questionnaire.questions.filter(key=question.key).exclude(pk=question.pk).exists():
         raise ValidationError({"key": _("Another question of this questionnaire has this key.")})
     question.full_clean()
-    question.save()
+    if question.pk is None:
+        question.save()
+    else:
+        save_versioned(question, expected_version=expected_version)
     return question
 
 
@@ -322,7 +327,7 @@ def question_add(*, questionnaire, by=None, factor, kind, text_en, text_ru, help
     return _save_question(question)
 
 
-def question_update(*, question, by=None, **fields):
+def question_update(*, question, by=None, expected_version=None, **fields):
     """Change any of QUESTION_FIELDS of a draft's question."""
     _ensure_editable(question.questionnaire)
     unknown = set(fields) - set(QUESTION_FIELDS)
@@ -330,7 +335,7 @@ def question_update(*, question, by=None, **fields):
         raise ValidationError(_("Unknown question fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     for name, value in fields.items():
         setattr(question, name, value)
-    return _save_question(question)
+    return _save_question(question, expected_version=expected_version)
 
 
 def question_delete(*, question, by=None):
@@ -346,12 +351,12 @@ def schedule_of(*, company):
     return schedule
 
 
-def schedule_update(*, company, cadence, opening_day, answer_window_days, is_active):
+def schedule_update(*, company, cadence, opening_day, answer_window_days, is_active, expected_version=None):
     schedule = schedule_of(company=company)
     schedule.cadence, schedule.opening_day = cadence, opening_day
     schedule.answer_window_days, schedule.is_active = answer_window_days, is_active
     schedule.full_clean()
-    schedule.save()
+    save_versioned(schedule, expected_version=expected_version)
     return schedule
 
 
@@ -470,9 +475,8 @@ def audits_mark_overdue(*, company, now=None):
     for audit in late:
         with transaction.atomic():
             # Claim by a conditional update so two workers never record the same transition twice.
-            claimed = DepartmentAudit.objects.filter(pk=audit.pk, status=audit.status).update(
-                status=AuditStatus.OVERDUE
-            )
+            claimed = update_logged(DepartmentAudit.objects.filter(pk=audit.pk, status=audit.status),
+                                    status=AuditStatus.OVERDUE)
             if claimed:
                 AuditTransition.objects.create(
                     company=company, audit=audit, from_status=audit.status, to_status=AuditStatus.OVERDUE, at=now,
@@ -713,7 +717,7 @@ def answers_copy_from_previous(*, audit, by, now=None):
             )
             if old.evidence_file:
                 # The stored file is shared, not duplicated: evidence files are never deleted.
-                Answer.objects.filter(pk=answer.pk).update(evidence_file=old.evidence_file.name)
+                update_logged(Answer.objects.filter(pk=answer.pk), evidence_file=old.evidence_file.name)
             copied += 1
     return copied
 
@@ -814,7 +818,7 @@ def action_item_create(*, company, by, title, description="", factor=None, owner
 ACTION_FIELDS = ("title", "description", "factor", "owner", "due_date", "status")
 
 
-def action_item_update(*, item, by, now=None, **fields):
+def action_item_update(*, item, by, now=None, expected_version=None, **fields):
     """Change any of ACTION_FIELDS; closing (done/dropped) stamps closed_at, reopening clears it."""
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
@@ -830,5 +834,5 @@ def action_item_update(*, item, by, now=None, **fields):
     elif item.closed_at is None:
         item.closed_at = now or timezone.now()
     item.full_clean()
-    item.save()
+    save_versioned(item, expected_version=expected_version)
     return item

@@ -503,7 +503,7 @@ def action_edit(request, company_slug, action_item_pk):
     if membership.can("manage_action_items"):
         form = ActionItemForm(request.POST or None, instance=item, company=request.company)
     elif item.owner_id == membership.pk and membership.is_active:
-        form = ActionStatusForm(request.POST or None, initial={"status": item.status})
+        form = ActionStatusForm(request.POST or None, initial={"status": item.status}, version=item.lock_version)
     elif visible_action_items(membership).filter(pk=item.pk).exists() and request.method == "GET":
         form = None
     else:
@@ -514,7 +514,7 @@ def action_edit(request, company_slug, action_item_pk):
         }
         item.refresh_from_db()
         try:
-            services.action_item_update(item=item, by=request.user, **fields)
+            services.action_item_update(item=item, by=request.user, expected_version=form.expected_version(), **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -90,7 +90,7 @@ def schedule(request, company_slug):
     form = ScheduleForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.schedule_update(company=company, **form.cleaned_data)
+            services.schedule_update(company=company, expected_version=form.expected_version(), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -214,10 +214,11 @@ def question_edit(request, company_slug, questionnaire_pk, question_pk):
     questionnaire, question = draft_question(request, questionnaire_pk, question_pk)
     if question is None:
         return redirect("audits:questionnaire_detail", company_slug=company_slug, questionnaire_pk=questionnaire_pk)
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_from(question))
+    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_from(question), version=question.lock_version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_update(question=question, by=request.user, **form.service_values())
+            services.question_update(question=question, by=request.user, expected_version=form.expected_version(),
+                                     **form.service_values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

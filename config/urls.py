@@ -41,3 +41,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# An unmatched /api/ URL answers JSON like the API's own 404s (accounts.api_errors.not_found).
+handler404 = "accounts.api_errors.not_found"

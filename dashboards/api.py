@@ -42,7 +42,8 @@ class DashboardAPIView(APIView):
 
 
 def summary_payload(overview, filters):
-    latest = overview.rounds[-1] if overview.rounds else None
+    final = selectors.settled(overview.rounds)
+    latest = final[-1] if final else None
     return {
         "period": latest.period if latest else None,
         "system_index": latest.system_index if latest else None,

@@ -77,7 +77,8 @@ def split_moves(moves):
 # ---------------------------------------------------------------- text summaries
 
 def summary_index(rounds):
-    return narrative.index_sentence(rounds[-1] if rounds else None) or _("No system index yet.")
+    final = selectors.settled(rounds)
+    return narrative.index_sentence(final[-1] if final else None) or _("No system index yet.")
 
 
 def summary_factors(points):
@@ -119,14 +120,9 @@ def summary_completion_rounds(rounds):
 
 
 def summary_completion_departments(rows):
-    troubled = [r for r in rows if r.late + r.missing]
     if not rows:
         return _("No department audits yet.")
-    if not troubled:
-        return _("Every department answered on time.")
-    worst = max(troubled, key=lambda r: (r.late + r.missing) / r.expected)
-    return _("Most often late or missing: %(department)s (%(count)s of %(expected)s).") % {
-        "department": worst.department, "count": worst.late + worst.missing, "expected": worst.expected}
+    return narrative.late_department_sentence(rows) or _("Every department answered on time.")
 
 
 def summary_movers(moves):

@@ -69,7 +69,7 @@ def period_axis(periods):
 def system_index(rounds):
     """Line of the system index over rounds; hover shows the change and completion."""
     title = _("System index over rounds")
-    scored = [r for r in rounds if r.system_index is not None]
+    scored = [r for r in rounds if r.system_index is not None and not r.in_progress]
     if not scored:
         return empty_figure(title, no_data_message())
     change_label, completion_label = _("Change"), _("Completion")
@@ -215,14 +215,24 @@ def movers(falls, rises):
             "marker": {"color": [OKABE_ITO[3] if m.delta < 0 else OKABE_ITO[2] for m in moves],
                        "pattern": {"shape": ["x" if m.delta < 0 else "" for m in moves]}},
             "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "outside",
-            "cliponaxis": False,
             "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>",
         }],
+        # Room on both sides for the "−14 → 27" labels, so a fall's label never runs into the axis names;
+        # the largest fall on top, where an executive reads first.
         "layout": layout(title, xaxis={"title": {"text": _("Change in points")}, "zeroline": True,
-                                       "zerolinecolor": "#333333", "automargin": True},
-                         margin={"l": 60, "r": 60, "t": 60, "b": 60},
-                         yaxis={"automargin": True}, showlegend=False, height=max(300, 120 + 30 * len(moves))),
+                                       "zerolinecolor": "#333333", "range": movers_range(moves)},
+                         margin={"l": 60, "r": 20, "t": 60, "b": 60},
+                         yaxis={"automargin": True, "autorange": "reversed"}, showlegend=False,
+                         height=max(300, 120 + 30 * len(moves))),
     }
+
+
+def movers_range(moves):
+    """An x range with a margin of 40 % beyond the largest fall and rise, for the outside labels."""
+    low = min(0, *(m.delta for m in moves))
+    high = max(0, *(m.delta for m in moves))
+    span = max(high - low, 1)
+    return [low - 0.4 * span if low < 0 else -0.05 * span, high + 0.4 * span if high > 0 else 0.05 * span]
 
 
 def open_actions(rows, action_list_url=""):

@@ -84,12 +84,30 @@ def completion_sentence(latest):
     return ", ".join([text, *[e for e in extras if e]]) + "."
 
 
+def late_department_sentence(rows):
+    """'Most often late or missing: IT (4 of 4 department audits).' over the range, or None when all were on time."""
+    troubled = [r for r in rows if r.expected and r.late + r.missing]
+    if not troubled:
+        return None
+    worst = max(troubled, key=lambda r: ((r.late + r.missing) / r.expected, r.late + r.missing))
+    return ngettext("Most often late or missing: %(department)s (%(count)s of %(expected)s department audit).",
+                    "Most often late or missing: %(department)s (%(count)s of %(expected)s department audits).",
+                    worst.expected) % {"department": worst.department,
+                                       "count": number_format(worst.late + worst.missing, use_l10n=True),
+                                       "expected": number_format(worst.expected, use_l10n=True)}
+
+
 def headline_sentences(overview):
     """The sentences an executive reads first, most important first."""
     latest = overview.rounds[-1] if overview.rounds else None
-    sentences = [index_sentence(latest), weakest_sentence(overview.weakest)]
+    final = [r for r in overview.rounds if not r.in_progress]
+    sentences = [index_sentence(final[-1] if final else None), weakest_sentence(overview.weakest)]
     sentences += [factor_move_sentence(m) for m in overview.factor_falls[:2]]
     sentences += [factor_move_sentence(m) for m in overview.factor_rises[:1]]
     sentences += [department_move_sentence(m) for m in overview.department_falls[:1]]
     sentences.append(completion_sentence(latest))
+    if latest is not None and latest.in_progress:
+        sentences.append(_("%(period)s is still open: its scores count once the deadline passes or every "
+                           "department has answered.") % {"period": latest.period})
+    sentences.append(late_department_sentence(overview.completion_by_department))
     return [s for s in sentences if s]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -30,9 +31,13 @@ def as_float(value):
     return None if value is None else round(float(value), 2)
 
 
-def localized_name(row, prefix):
+def russian():
+    return (get_language() or "en")[:2] == "ru"
+
+
+def localized_name(row, prefix, ru=None):
     """Pick `<prefix>name_ru` or `<prefix>name_en` from a values() row for the active language."""
-    if (get_language() or "en")[:2] == "ru" and row.get(f"{prefix}name_ru"):
+    if (russian() if ru is None else ru) and row.get(f"{prefix}name_ru"):
         return row[f"{prefix}name_ru"]
     return row[f"{prefix}name_en"]
 
@@ -53,6 +58,17 @@ class RoundRow:
     late: int
     pending: int
     missing: int
+    in_progress: bool = False  # deadline ahead and not everyone submitted: its scores are provisional
+
+
+def settled(rounds):
+    """Rounds whose scores are final (the headline, movers and comparisons read only these)."""
+    return [r for r in rounds if not r.in_progress]
+
+
+def in_progress_q(now, path="round__"):
+    """Q for rounds still running: deadline ahead and not every department audit submitted."""
+    return Q(**{f"{path}deadline__gt": now, f"{path}submitted_count__lt": F(f"{path}expected_count")})
 
 
 @dataclass
@@ -195,7 +211,7 @@ def round_rows(*, company, filters):
             n_missing=Count("audits", filter=audit_filter & Q(audits__first_submitted_at__isnull=True,
                                                               audits__deadline__lte=now)),
         )
-        .values("id", "period", "period_start", "system_index", "expected_count", "submitted_count",
+        .values("id", "period", "period_start", "system_index", "expected_count", "submitted_count", "deadline",
                 "n_audits", "n_on_time", "n_late", "n_pending", "n_missing")
     )
     result, previous_index = [], None
@@ -205,14 +221,17 @@ def round_rows(*, company, filters):
             expected, submitted = row["n_audits"], row["n_on_time"] + row["n_late"]
         else:
             expected, submitted = row["expected_count"] or row["n_audits"], row["submitted_count"]
+        running = row["deadline"] > now and (row["submitted_count"] or 0) < (row["expected_count"] or 0)
         change = round(index - previous_index, 2) if index is not None and previous_index is not None else None
         result.append(RoundRow(
             round_id=row["id"], period=row["period"], period_start=row["period_start"].isoformat(),
             system_index=index, index_change=change, expected=expected, submitted=submitted,
             completion=round(submitted / expected, 4) if expected else None,
             on_time=row["n_on_time"], late=row["n_late"], pending=row["n_pending"], missing=row["n_missing"],
+            in_progress=running,
         ))
-        previous_index = index if index is not None else previous_index
+        if not running:  # changes are measured between settled rounds
+            previous_index = index if index is not None else previous_index
     return result
 
 
@@ -222,15 +241,17 @@ def factor_series(*, company, filters):
         return department_factor_series(company=company, filters=filters, department=filters.department)
     rows = (
         RoundFactorScore.objects.filter(in_range(filters, "round__"), company=company)
+        .exclude(in_progress_q(timezone.now()))  # a running round's company scores are partial
         .order_by("round__period_start", "factor__position")
-        .values("round__period", "factor__key", "factor__name_en", "factor__name_ru", "score",
-                "departments_answered", "accountable_department__name",
-                "round__expected_count", "round__submitted_count")
+        .values("round__period", "factor__key", "factor__name_en", "factor__name_ru", "departments_answered",
+                "accountable_department__name", "round__expected_count", "round__submitted_count",
+                score_float=Cast("score", FloatField()))  # a float: no Decimal per row
     )
+    ru = russian()
     return [
         FactorPoint(
-            period=row["round__period"], factor=row["factor__key"], factor_name=localized_name(row, "factor__"),
-            score=as_float(row["score"]), departments_answered=row["departments_answered"],
+            period=row["round__period"], factor=row["factor__key"], factor_name=localized_name(row, "factor__", ru),
+            score=as_float(row["score_float"]), departments_answered=row["departments_answered"],
             completion=(round(row["round__submitted_count"] / row["round__expected_count"], 4)
                         if row["round__expected_count"] else None),
             accountable_department=row["accountable_department__name"],
@@ -287,32 +308,35 @@ def latest_vs_previous(points):
 
 
 def heatmap(*, company, filters):
-    """Department × factor scores of one round (the chosen one, else the latest in range). 4 queries."""
-    rounds = list(rounds_in_range(company, filters).order_by("-period_start").values("id", "period"))
+    """Department × factor scores of one round (the chosen one, else the latest in range). 3 queries."""
+    rounds = list(rounds_in_range(company, filters).order_by("-period_start")
+                  .annotate(running=Count("id", filter=in_progress_q(timezone.now(), path="")))
+                  .values("id", "period", "running"))
     factors = factor_catalogue()
     chosen = next((r for r in rounds if r["period"] == filters.round_period), None)
     if chosen is None and filters.round_period:
         chosen = company.audit_rounds.filter(period=filters.round_period).values("id", "period").first()
-    if chosen is None and rounds:
-        chosen = rounds[0]
+    if chosen is None and rounds:  # the latest settled round, else the running one
+        chosen = next((r for r in rounds if not r["running"]), rounds[0])
     result = Heatmap(period=chosen["period"] if chosen else None, factors=factors,
                      periods=[r["period"] for r in rounds])
     if chosen is None:
         return result
+    # Driven from the round's audits (round index), not from every stored score of the company; a left join
+    # keeps departments whose audit has no scores yet (blank rows), so one query gives rows and cells.
     audits = DepartmentAudit.objects.filter(company=company, round_id=chosen["id"])
-    scores = FactorScore.objects.filter(company=company, audit__round_id=chosen["id"])
     if filters.department:
         audits = audits.filter(department=filters.department)
-        scores = scores.filter(audit__department=filters.department)
-    result.departments = [(a["department_id"], a["department__name"])
-                          for a in audits.order_by("department__name").values("department_id", "department__name")]
-    result.cells = [
-        HeatmapCell(department_id=row["audit__department_id"], department=row["audit__department__name"],
-                    factor=row["factor__key"], score=as_float(row["score"]), audit_id=row["audit_id"],
-                    status=row["audit__status"])
-        for row in scores.values("audit_id", "audit__department_id", "audit__department__name", "audit__status",
-                                 "factor__key", "score")
-    ]
+    rows = audits.order_by("department__name", "department_id").values_list(
+        "id", "department_id", "department__name", "status", "factor_scores__factor__key",
+        Cast("factor_scores__score", FloatField()))
+    departments = {}
+    for audit_id, department_id, name, status, factor_key, score in rows:
+        departments.setdefault(department_id, name)
+        if factor_key is not None:
+            result.cells.append(HeatmapCell(department_id=department_id, department=name, factor=factor_key,
+                                            score=as_float(score), audit_id=audit_id, status=status))
+    result.departments = list(departments.items())
     return result
 
 
@@ -335,24 +359,23 @@ def department_series(*, company, filters, factor_key="", round_ids=None):
 
     `round_ids` narrows it to some rounds (the movers need only the latest two).
     """
-    scores = FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company)
+    # Driven from the audits (round and company indexes), not from every stored score of the company.
+    audits = DepartmentAudit.objects.filter(in_range(filters, "round__"), company=company)
     if round_ids is not None:
-        scores = scores.filter(audit__round_id__in=round_ids)
+        audits = audits.filter(round_id__in=round_ids)
     if filters.department:
-        scores = scores.filter(audit__department=filters.department)
-    if factor_key:
-        scores = scores.filter(factor__key=factor_key)
+        audits = audits.filter(department=filters.department)
+    # One filter() call: the factor condition and the average use the same join to the scores.
+    audits = audits.filter(factor_scores__isnull=False, **({"factor_scores__factor__key": factor_key}
+                                                             if factor_key else {}))
     rows = (
-        scores.values("audit__department_id", "audit__department__name", "audit__round__period",
-                      "audit__round__period_start")
-        .annotate(mean=Avg("score", output_field=FloatField()))  # a float: no Decimal per row
-        .order_by("audit__round__period_start", "audit__department__name")
+        audits.values("department_id", "department__name", "round__period", "round__period_start")
+        .annotate(mean=Avg(Cast("factor_scores__score", FloatField())))  # a float: no Decimal per row
+        .order_by("round__period_start", "department__name")
+        .values_list("department_id", "department__name", "round__period", "mean")
     )
-    return [
-        DepartmentPoint(department_id=row["audit__department_id"], department=row["audit__department__name"],
-                        period=row["audit__round__period"], score=as_float(row["mean"]))
-        for row in rows
-    ]
+    return [DepartmentPoint(department_id=department_id, department=name, period=period, score=as_float(mean))
+            for department_id, name, period, mean in rows]
 
 
 def open_actions_by_factor(*, company, filters):
@@ -442,8 +465,8 @@ class Overview:
 
 
 def latest_two(rounds):
-    """Ids of the last two rounds that have any submission (the movers compare these)."""
-    return [r.round_id for r in rounds if r.submitted][-2:]
+    """Ids of the last two settled rounds that have any submission (the movers compare these)."""
+    return [r.round_id for r in settled(rounds) if r.submitted][-2:]
 
 
 def overview(*, company, filters):

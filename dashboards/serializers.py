@@ -10,10 +10,15 @@ class ObjectField(serializers.JSONField):
     pass
 
 
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]})
+class CellField(serializers.JSONField):
+    """One table cell: a label, a number or empty."""
+
+
 class TableSerializer(serializers.Serializer):
     caption = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
-    rows = serializers.ListField(child=serializers.ListField(child=ObjectField(allow_null=True)))
+    rows = serializers.ListField(child=serializers.ListField(child=CellField(allow_null=True)))
 
 
 class ChartSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import require_permission
 from audits.models import Factor, FactorKey
 
-from . import access, catalogue, exports, narrative, png, selectors, services, tables
+from . import access, catalogue, exports, headlines, narrative, png, selectors, services, tables
 from .filters import Filters
 
 EXECUTIVE_ORDER = ["system-index", "factors", "latest-vs-previous", "heatmap", "completion-rounds",
@@ -95,10 +95,11 @@ def executive(request, company_slug):
     for card in cards:
         if card["name"] == "heatmap":
             card["table"].row_links = heatmap_row_links(overview.heatmap, company)
-    latest = overview.rounds[-1] if overview.rounds else None
+    final = selectors.settled(overview.rounds)
+    latest = final[-1] if final else None
     return render(request, "dashboards/executive.html", {
         **context, "overview": overview, "latest": latest, "cards": cards, "query": query,
-        "sentences": narrative.headline_sentences(overview),
+        "sentences": narrative.headline_sentences(overview), "headlines": headlines.extra_headlines(company=company),
         "factors": Factor.objects.order_by("position"),
         "scores_csv": api_url("dashboards:export", company, query, dataset="scores", fmt="csv"),
         "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.api import CompanyAPIView
+from accounts.api_filters import query_bool
 
 from . import selectors, services
 from .models import Notification
@@ -57,7 +58,7 @@ class NotificationListView(MemberNotificationsView):
                    responses=NotificationOutputSerializer(many=True))
     def get(self, request, company_slug):
         queryset = self.get_queryset()
-        if request.query_params.get("unread", "").lower() in ("1", "true", "yes"):
+        if query_bool(request, "unread"):
             queryset = queryset.filter(read_at__isnull=True)
         return self.paginated(queryset, NotificationOutputSerializer)
 

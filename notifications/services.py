@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from accounts.security.audit import record, update_logged
+from accounts.security.models import AuditAction
 from audits.models import AuditStatus
 
 from . import schedule, selectors
@@ -332,6 +334,9 @@ def notification_retry(*, notification):
         status=Status.PLANNED, attempts=0, due_at=timezone.now(), enqueued_at=timezone.now()
     )
     if updated:
+        # Notifications are the worker's bookkeeping (not logged row by row); a person's retry is logged.
+        record(action=AuditAction.STATE_CHANGE, company_id=notification.company_id, obj=notification,
+               changes={"status": [Status.FAILED, Status.PLANNED]})
         transaction.on_commit(lambda: publish_sends([notification.pk]))
     return bool(updated)
 
@@ -377,4 +382,5 @@ def calendar_feed_issue(*, membership):
 
 
 def calendar_feed_revoke(*, membership):
-    return CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return update_logged(CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True),
+                         revoked_at=timezone.now())

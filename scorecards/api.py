@@ -118,6 +118,15 @@ class ActivityBulkUpsertView(ScorecardAPIView):
                             status=status.HTTP_400_BAD_REQUEST)
         if self.membership.role != Role.SALES_MANAGER:
             access.require_team_management(self.membership)  # executives read; they do not write activity
+        try:
+            # A retry answers what the first request got, even if a row would no longer pass (a manager since
+            # deactivated, a period since ended): the key names one logical request, applied once.
+            previous = services.stored_response(company=self.company, key=key,
+                                                request_hash=services.body_hash(request.data))
+        except services.IdempotencyConflict:
+            return self._conflict()
+        if previous is not None:
+            return Response(previous[1], status=previous[0])
         data = self.validated(ActivityBulkInputSerializer)
         period = selectors.period_from(data["period"], company=self.company) if data.get("period") else None
         rows = self._checked_rows(data["rows"], period)
@@ -130,9 +139,12 @@ class ActivityBulkUpsertView(ScorecardAPIView):
                 rows=[(r.manager_id, r.date, r.counts) for r in rows],
             )
         except services.IdempotencyConflict:
-            return Response({"idempotency_key": [_("This key was already used with a different request body.")]},
-                            status=status.HTTP_409_CONFLICT)
+            return self._conflict()
         return Response(body, status=code)
+
+    def _conflict(self):
+        return Response({"idempotency_key": [_("This key was already used with a different request body.")]},
+                        status=status.HTTP_409_CONFLICT)
 
     def _checked_rows(self, raw_rows, period):
         rows = [Row(line=i, email=r["email"].strip().lower(), date=r["date"],

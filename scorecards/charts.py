@@ -7,6 +7,8 @@ from .diagnosis import VERDICT_LABELS, VERDICTS
 VERDICT_COLOURS = {
     "on_track": "#1b7f3b", "system": "#0b5cad", "manager": "#b3261e", "check_norms": "#8a5a00", "no_data": "#9aa3b2",
 }
+# Red (0) → yellow → green (100), spelled out: plotly.js has no named "RdYlGn" and silently used another scale.
+KNOWLEDGE_SCALE = [[0, "#b3261e"], [0.5, "#f2c12e"], [1, "#1b7f3b"]]
 AXIS_CAP = 160  # keep one outlier from squashing the team into a corner
 
 
@@ -30,14 +32,16 @@ def quadrant_figure(points, thresholds):
     trace = {
         "type": "scatter", "mode": "markers+text", "name": _("Managers"),
         "x": [_capped(p["activity"]) for p in placed], "y": [_capped(p["plan"]) for p in placed],
-        "text": [p["name"] for p in placed], "textposition": "top center",
+        # Alternate label sides so two managers with close numbers do not print their names over each other.
+        "text": [p["name"] for p in placed],
+        "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(placed))],
         "hovertext": hover, "hoverinfo": "text",
         "marker": {
             "size": 16, "line": {"width": 1, "color": "#1d2330"},
             "color": [p["knowledge"] if p["knowledge"] is not None else 0 for p in placed],
             # No colour bar: plotly.js draws it with inline styles the strict CSP refuses; the page's
             # caption explains the scale and the hover text gives each manager's knowledge score.
-            "cmin": 0, "cmax": 100, "colorscale": "RdYlGn", "showscale": False,
+            "cmin": 0, "cmax": 100, "colorscale": KNOWLEDGE_SCALE, "showscale": False,
         },
     }
     quadrant_labels = [

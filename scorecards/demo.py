@@ -19,6 +19,7 @@ from .models import (
     ActivityEntry,
     ActivityNorm,
     DayOff,
+    Holiday,
     KnowledgeAttempt,
     KnowledgeCheck,
     KnowledgeQuestion,
@@ -45,6 +46,11 @@ PROFILES = {
     SYSTEM: ((1.0, 1.1), (74, 88), (0.55, 0.75)),
     MANAGER: ((0.52, 0.68), (48, 60), (0.5, 0.7)),
     CHECK_NORMS: ((0.68, 0.8), (72, 82), (0.98, 1.1)),
+}
+# Public holidays (month, day) per company language: the working calendar the norms count against.
+HOLIDAYS = {
+    "ru": [(1, d) for d in range(1, 9)] + [(2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4)],
+    "en": [(1, 1), (12, 25), (12, 26)],
 }
 QUESTIONS = {
     "en": ("Product and sales basics", [
@@ -80,12 +86,14 @@ def build(*, company, progress):
     ActivityNorm.objects.get_or_create(company=company, manager=None, defaults=NORM)
     check, questions = _knowledge_check(company)
     quarters = periods_ending(period_containing(today, QUARTERLY).previous(), 4)
+    holidays = _holidays(company, quarters[0].start, today)
     for row, manager in enumerate(managers):
         rng = random.Random(f"scorecards-demo-{company.slug}-{manager.user.email}")
         story = STORY[row % len(STORY)]
         for index, period in enumerate(quarters):
-            _quarter(company, manager, period, story[index], rng, check, questions, latest=index == len(quarters) - 1)
-        _running_quarter(company, manager, today, rng)
+            _quarter(company, manager, period, story[index], rng, check, questions, holidays,
+                     latest=index == len(quarters) - 1)
+        _running_quarter(company, manager, today, rng, holidays)
         progress(f"scorecards: {manager.user.email}")
     return len(managers)
 
@@ -101,17 +109,31 @@ def _knowledge_check(company):
     return check, list(check.questions.all())
 
 
+def _holidays(company, start, end):
+    """The company's public holidays from start to end (created once); returns their dates."""
+    names = {"ru": "Государственный праздник", "en": "Public holiday"}
+    language = "ru" if company.language == "ru" else "en"
+    days = set()
+    for year in range(start.year, end.year + 1):
+        for month, day in HOLIDAYS[language]:
+            date = datetime.date(year, month, day)
+            if start <= date <= end:
+                Holiday.objects.get_or_create(company=company, date=date, defaults={"name": names[language]})
+                days.add(date)
+    return days
+
+
 def _between(rng, bounds):
     return rng.uniform(*bounds)
 
 
-def _quarter(company, manager, period, verdict, rng, check, questions, *, latest):
+def _quarter(company, manager, period, verdict, rng, check, questions, holidays, *, latest):
     activity_share, knowledge_bounds, plan_bounds = PROFILES[verdict]
     share = _between(rng, activity_share)
     knowledge = round(_between(rng, knowledge_bounds))
     attainment = _between(rng, plan_bounds)
-    days_off = _days_off(company, manager, period, rng) if latest else []
-    _activity(company, manager, period.start, period.end, share, rng, skip=set(days_off))
+    days_off = _days_off(company, manager, period, rng, holidays) if latest else []
+    _activity(company, manager, period.start, period.end, share, rng, skip=set(days_off) | holidays)
     _plan(company, manager, period, attainment, rng)
     _knowledge(company, manager, period, knowledge, check, questions, rng, with_attempt=latest)
 
@@ -121,9 +143,9 @@ def _working_days(start, end):
             if (start + datetime.timedelta(days=n)).weekday() < 5]
 
 
-def _days_off(company, manager, period, rng):
+def _days_off(company, manager, period, rng, holidays):
     """Two vacation days in the quarter: they lower the expected activity."""
-    picked = rng.sample(_working_days(period.start, period.end), 2)
+    picked = rng.sample([d for d in _working_days(period.start, period.end) if d not in holidays], 2)
     for day in picked:
         DayOff.objects.get_or_create(company=company, manager=manager, date=day, defaults={"reason": "Vacation"})
     return picked
@@ -180,9 +202,9 @@ def _knowledge(company, manager, period, target, check, questions, rng, *, with_
                                           defaults={"score": rating})
 
 
-def _running_quarter(company, manager, today, rng):
+def _running_quarter(company, manager, today, rng, holidays):
     """Activity of the current quarter up to yesterday, so the daily entry page has a history."""
     start = period_containing(today, QUARTERLY).start
     yesterday = today - datetime.timedelta(days=1)
     if yesterday >= start:
-        _activity(company, manager, start, yesterday, rng.uniform(0.95, 1.1), rng)
+        _activity(company, manager, start, yesterday, rng.uniform(0.95, 1.1), rng, skip=holidays)

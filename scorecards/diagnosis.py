@@ -51,14 +51,15 @@ class Norm:
         return all(getattr(self, f) is None for f in NORM_FIELDS.values())
 
 
-def working_days(start, end, weekdays, days_off=()):
-    """Working days from start to end inclusive, minus the days off that fall on a working day."""
+def working_days(start, end, weekdays, days_off=(), holidays=()):
+    """Working days from start to end inclusive (working weekdays that are not company holidays), minus the
+    manager's days off that fall on one of them."""
     if end < start:
         return 0
-    weekdays = set(weekdays)
-    total = sum(1 for n in range((end - start).days + 1) if (start + datetime.timedelta(n)).weekday() in weekdays)
-    off = {d for d in days_off if start <= d <= end and d.weekday() in weekdays}
-    return total - len(off)
+    weekdays, holidays = set(weekdays), set(holidays)
+    days = {start + datetime.timedelta(n) for n in range((end - start).days + 1)}
+    working = {d for d in days if d.weekday() in weekdays and d not in holidays}
+    return len(working - set(days_off))
 
 
 def expected_counts(norm, available_days, days_per_week):
@@ -158,6 +159,7 @@ class Inputs:
     plan_revenue: Decimal | None = None
     actual_revenue: Decimal | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    holidays: list = field(default_factory=list)
 
 
 @dataclass
@@ -181,8 +183,8 @@ class Result:
 
 def diagnose(inputs):
     """Compute every number of the diagnosis and the verdict from plain inputs."""
-    all_days = working_days(inputs.start, inputs.end, inputs.weekdays)
-    available = working_days(inputs.start, inputs.end, inputs.weekdays, inputs.days_off)
+    all_days = working_days(inputs.start, inputs.end, inputs.weekdays, holidays=inputs.holidays)
+    available = working_days(inputs.start, inputs.end, inputs.weekdays, inputs.days_off, inputs.holidays)
     expected = expected_counts(inputs.norm, available, len(inputs.weekdays))
     per_metric = compliance(inputs.actual, expected)
     activity = mean(per_metric.values())

@@ -52,6 +52,12 @@ class DayOffForm(forms.Form):
                              help_text=_("Vacation, sick leave, training…"))
 
 
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=200, required=False,
+                           help_text=_("New Year holidays, a public holiday, a company day off…"))
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
         "Columns: email, date, calls, meetings, proposals. CSV in UTF-8 (with or without BOM) or Windows-1251; "

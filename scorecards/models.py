@@ -79,6 +79,22 @@ class ActivityNorm(models.Model):
         ]
 
 
+class Holiday(models.Model):
+    """A company-wide non-working day (a public holiday): no activity is expected of anyone on it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_no_nul])
+
+    objects = ScopedManager(company="company")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [models.UniqueConstraint(fields=["company", "date"], name="one_holiday_per_company_date")]
+
+
 class DayOff(models.Model):
     """A manager's day off or vacation day: it reduces the activity expected in the period."""
 

@@ -20,6 +20,7 @@ from .models import (
     ActivityEntry,
     ActivityNorm,
     DayOff,
+    Holiday,
     ImportBatch,
     KnowledgeAttempt,
     KnowledgeCheck,
@@ -117,6 +118,13 @@ def activity_of(*, company, managers=None, start=None, end=None):
 
 def entries_by_date(*, manager, start, end):
     return {e.date: e for e in ActivityEntry.objects.filter(manager=manager, date__range=(start, end))}
+
+
+def holidays_of(*, company, start=None, end=None):
+    rows = Holiday.objects.filter(company=company)
+    if start and end:
+        rows = rows.filter(date__range=(start, end))
+    return rows.order_by("date")
 
 
 def days_off_of(*, manager):
@@ -234,6 +242,7 @@ def diagnoses(*, company, managers, period, today=None, with_factors=True):
     norms = norm_rows(company=company)
     sums = _activity_sums(company=company, managers=managers, start=period.start, end=end)
     days_off = _days_off(company=company, managers=managers, start=period.start, end=end)
+    holidays = list(holidays_of(company=company, start=period.start, end=end).values_list("date", flat=True))
     plans = plans_of(company=company, managers=managers, period=period)
     knowledge = knowledge_parts(company=company, managers=managers, period=period)
     factors = system_factors(company=company, period=period) if with_factors else []
@@ -247,7 +256,7 @@ def diagnoses(*, company, managers, period, today=None, with_factors=True):
             knowledge=knowledge[manager.pk]["score"],
             plan_deals=plan.plan_deals if plan else None, actual_deals=plan.actual_deals if plan else None,
             plan_revenue=plan.plan_revenue if plan else None, actual_revenue=plan.actual_revenue if plan else None,
-            thresholds=thresholds,
+            thresholds=thresholds, holidays=holidays,
         )
         result = dx.diagnose(inputs)
         found.append(ManagerDiagnosis(manager=manager, period=period, inputs=inputs, result=result,
@@ -323,6 +332,7 @@ def explanation_of(diag):
     return {
         "period": diag.period.name, "from": inputs.start.isoformat(), "until": inputs.end.isoformat(),
         "working_days": r.working_days, "days_off": r.working_days - r.available_days,
+        "holidays": sum(1 for d in inputs.holidays if d.weekday() in inputs.weekdays),
         "available_days": r.available_days, "working_weekdays": list(inputs.weekdays),
         "metrics": metrics, "activity": _round(r.activity),
         "knowledge": {"score": _round(r.knowledge), "rating": diag.knowledge["rating"],

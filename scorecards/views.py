@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
@@ -23,6 +24,7 @@ from .diagnosis import VERDICT_LABELS
 from .forms import (
     DayForm,
     DayOffForm,
+    HolidayForm,
     KnowledgeCheckForm,
     KnowledgeQuestionForm,
     NormForm,
@@ -33,7 +35,7 @@ from .forms import (
     UploadForm,
 )
 from .imports import MAX_UPLOAD_BYTES, preview
-from .models import DayOff, KnowledgeCheck, KnowledgeQuestion
+from .models import DayOff, Holiday, KnowledgeCheck, KnowledgeQuestion
 
 PAGE_SIZE = 31
 PREVIEW_ROWS = 200
@@ -102,8 +104,10 @@ def entry(request, company_slug):
             messages.success(request, _("Your activity is saved."))
             return redirect(f"{request.path}?week={days[0].isoformat()}")
     weekdays = set(selectors.settings_of(company=company).working_weekdays)
+    holidays = set(selectors.holidays_of(company=company, start=days[0], end=days[-1]).values_list("date", flat=True))
     return _render(request, "scorecards/entry.html", {
-        "rows": [(day, form, day.weekday() in weekdays) for day, form in forms_by_day], "today": today,
+        "rows": [(day, form, day.weekday() in weekdays and day not in holidays) for day, form in forms_by_day],
+        "today": today,
         "previous_week": days[0] - datetime.timedelta(days=7),
         "next_week": days[0] + datetime.timedelta(days=7) if days[-1] < today else None,
         "norm": selectors.norm_for(company=company, manager=manager),
@@ -228,8 +232,16 @@ def settings_page(request, company_slug):
     initial = {"activity_threshold": current.activity_threshold, "knowledge_threshold": current.knowledge_threshold,
                "plan_threshold": current.plan_threshold, "currency": current.currency,
                "working_weekdays": current.working_weekdays, **_norm_initial(default)}
-    form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    holiday_form = HolidayForm(request.POST if "add_holiday" in request.POST else None, prefix="holiday")
+    if "remove_holiday" in request.POST:
+        return _remove_holiday(request, company)
+    if "add_holiday" in request.POST and holiday_form.is_valid():
+        if _saved(holiday_form, lambda: services.holiday_add(company=company, **holiday_form.cleaned_data)):
+            messages.success(request, _("The holiday is saved."))
+            return redirect("scorecards:settings", company_slug=company_slug)
+    saving = request.method == "POST" and "add_holiday" not in request.POST
+    form = SettingsForm(request.POST if saving else None, initial=initial)
+    if saving and form.is_valid():
         data = form.cleaned_data
         norm = {f: data.pop(f) for f in ("calls_per_day", "meetings_per_week", "proposals_per_month")}
         try:
@@ -240,7 +252,17 @@ def settings_page(request, company_slug):
         else:
             messages.success(request, _("Scorecard settings are saved."))
             return redirect("scorecards:settings", company_slug=company_slug)
-    return _render(request, "scorecards/settings.html", {"form": form})
+    holidays = Paginator(selectors.holidays_of(company=company), 50).get_page(request.GET.get("page"))
+    return _render(request, "scorecards/settings.html", {"form": form, "holiday_form": holiday_form,
+                                                         "page": holidays})
+
+
+def _remove_holiday(request, company):
+    pk = request.POST.get("remove_holiday", "")
+    holiday = get_object_or_404(Holiday.objects.filter(company=company), pk=int(pk) if pk.isdigit() else 0)
+    services.holiday_delete(holiday=holiday)
+    messages.success(request, _("The holiday %(day)s is removed.") % {"day": holiday.date.isoformat()})
+    return redirect("scorecards:settings", company_slug=company.slug)
 
 
 # ---------------------------------------------------------------- plans and knowledge ratings (team)
@@ -260,12 +282,17 @@ def plans(request, company_slug):
     rows = _row_forms(request, managers, PlanRowForm,
                       lambda m: {f: getattr(existing[m.pk], f) for f in fields} if m.pk in existing else {})
     if request.method == "POST" and all(form.is_valid() for _m, form in rows):
-        for manager, form in rows:
-            if not form.is_blank():
-                services.plan_result_save(company=request.company, manager=manager, period=period,
-                                          **{f: form.cleaned_data[f] or 0 for f in fields})
-        messages.success(request, _("Plans and results for %(period)s are saved.") % {"period": period.name})
-        return redirect(f"{request.path}?period={period.name}")
+        try:
+            services.plan_results_save(company=request.company, period=period, rows={
+                manager: {f: form.cleaned_data[f] or 0 for f in fields} for manager, form in rows if not form.is_blank()})
+        except ValidationError as exc:
+            by_pk = {str(manager.pk): form for manager, form in rows}
+            for key, msgs in exc.message_dict.items():
+                pk, _sep, name = key.partition(":")
+                by_pk[pk].add_error(name if name in by_pk[pk].fields else None, msgs)
+        else:
+            messages.success(request, _("Plans and results for %(period)s are saved.") % {"period": period.name})
+            return redirect(f"{request.path}?period={period.name}")
     return _render(request, "scorecards/plans.html", {
         "rows": rows, "currency": selectors.settings_of(company=request.company).currency,
         **_period_context(request, period),
@@ -328,7 +355,11 @@ def upload_preview(request, company_slug, import_pk):
     if request.method == "POST":
         result, summary = services.upload_apply(batch=batch)
         if summary is not None:
-            messages.success(request, _("Imported %(created)s new and %(updated)s updated days.") % summary)
+            total = summary["created"] + summary["updated"]
+            messages.success(request, ngettext(
+                "Imported %(total)s day of activity (%(created)s new, %(updated)s updated).",
+                "Imported %(total)s days of activity (%(created)s new, %(updated)s updated).", total,
+            ) % {"total": total, **summary})
             return redirect("scorecards:team", company_slug=company_slug)
         messages.error(request, _("Nothing was imported: the file has errors."))
     else:
@@ -432,7 +463,9 @@ def knowledge_take(request, company_slug, knowledge_check_pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Your score: %(score)s (%(correct)s of %(total)s correct).") % {
+            messages.success(request, ngettext(
+                "Your score: %(score)s (%(correct)s of %(total)s question correct).",
+                "Your score: %(score)s (%(correct)s of %(total)s questions correct).", attempt.total) % {
                 "score": round(attempt.score), "correct": attempt.correct, "total": attempt.total})
             return redirect("scorecards:knowledge", company_slug=company_slug)
     return _render(request, "scorecards/knowledge_take.html", {"check": check, "form": form})

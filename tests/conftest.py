@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from tests.factories import CompanyFactory, DepartmentFactory, MembershipFactory, UserFactory
 
-pytest_plugins = ["tests.url_coverage"]
+pytest_plugins = ["tests.url_coverage", "tests.browser_support"]
 
 PASSWORD = "correct-horse-battery"
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

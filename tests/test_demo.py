@@ -32,7 +32,7 @@ def demo_memberships(role):
 
 
 def test_demo_creates_the_company_with_every_department_and_role():
-    run_demo("--quiet-summary")
+    run_demo("--quiet-summary", "--people-only")
     company = Company.objects.get(slug="demo")
     assert (company.name, company.language, company.timezone) == ("Demo Manufacturing", "ru", "Europe/Moscow")
     with scopes_disabled():  # test inspection
@@ -49,7 +49,7 @@ def test_demo_creates_the_company_with_every_department_and_role():
 
 
 def test_demo_builds_a_second_company_and_a_consultant_in_both():
-    run_demo("--quiet-summary")
+    run_demo("--quiet-summary", "--people-only")
     assert Company.objects.filter(slug="northwind", name="Northwind Retail").exists()
     with scopes_disabled():  # test inspection across both companies
         slugs = set(Membership.objects.filter(user__email=CONSULTANT_EMAIL).values_list("company__slug", flat=True))
@@ -59,7 +59,7 @@ def test_demo_builds_a_second_company_and_a_consultant_in_both():
 
 
 def test_demo_accounts_sign_in_with_the_demo_password(client, settings):
-    run_demo("--quiet-summary")
+    run_demo("--quiet-summary", "--people-only")
     assert client.login(username="admin@demo.example", password=settings.DEMO_PASSWORD)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == "/c/demo/"
@@ -73,15 +73,15 @@ def test_demo_run_twice_creates_no_duplicates():
 
 
 def test_demo_changed_password_is_applied_on_the_next_run(client, settings):
-    run_demo("--quiet-summary")
+    run_demo("--quiet-summary", "--people-only")
     settings.DEMO_PASSWORD = "another-demo-pass-2027"
-    run_demo("--quiet-summary")
+    run_demo("--quiet-summary", "--people-only")
     assert client.login(username="head.it@demo.example", password="another-demo-pass-2027")
     assert User.objects.filter(email__endswith="@demo.example").count() == 1 + 1 + len(DEPARTMENTS) + SALES_MANAGERS + 1
 
 
 def test_demo_prints_the_address_and_the_password(settings):
-    output = run_demo()
+    output = run_demo("--people-only")
     assert f"{settings.SITE_URL}/accounts/login/" in output
     assert settings.DEMO_PASSWORD in output
     assert "admin@demo.example" in output and "consultant@demo.example" in output

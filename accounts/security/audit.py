@@ -2,9 +2,11 @@
 
 pre_save keeps a snapshot of the stored row, post_save compares and writes one entry, post_delete
 writes one entry. The actor comes from the request being answered (AuditContextMiddleware); Celery
-tasks and commands have none. Queryset `.update()`/`bulk_create()` bypass model signals, so writes
-done that way (conditional claims, bulk imports) are not in the log: services that need them logged
-call `record()` themselves.
+tasks and commands have none. Many-to-many changes are logged through m2m_changed.
+
+Queryset `.update()` sends no model signal: services write such updates (conditional claims, bulk
+revocations) with `update_logged(queryset, **values)`, which records one entry per changed row.
+`bulk_create()`/`bulk_update()` are left to bulk imports, which log one summary entry themselves.
 """
 
 import json
@@ -13,7 +15,7 @@ from functools import cache
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 
 from .context import current_actor, current_ip, is_recording
 from .models import AuditAction, AuditLogEntry
@@ -27,8 +29,12 @@ NOT_LOGGED = {
     "audits.AuditTransition": "the audit's own status history; the status change is logged as state_change",
     "notifications.Notification": "the worker's delivery bookkeeping (attempts, errors), not a change by anyone",
 }
-# Fields whose change alone is bookkeeping, not an edit.
-IGNORED_FIELDS = {"last_used_at", "updated_at", "last_login"}
+# A person's own rows (account, two-factor devices): no company of their own, so they are logged in every
+# company the person is an active member of (a platform-level entry when they are in none).
+USER_OWNED = {"accounts.User": "pk", "otp_totp.TOTPDevice": "user_id", "otp_static.StaticDevice": "user_id"}
+# Fields whose change alone is bookkeeping, not an edit (django-otp's drift and throttling counters included).
+IGNORED_FIELDS = {"last_used_at", "updated_at", "last_login", "last_t", "drift", "throttling_failure_timestamp",
+                  "throttling_failure_count", "last_generated_timestamp"}
 SECRET_MARKERS = ("password", "secret", "hash", "nonce", "token", "key")
 MAX_VALUE_LENGTH = 200
 
@@ -50,7 +56,23 @@ def is_logged(model):
     label = model._meta.label
     if label in NOT_LOGGED or model._meta.proxy and model._meta.concrete_model._meta.label in NOT_LOGGED:
         return False
-    return label == "accounts.Company" or company_field(model) is not None
+    return label == "accounts.Company" or label in USER_OWNED or company_field(model) is not None
+
+
+def company_ids_for_row(instance):
+    """The companies whose log gets an entry about this row ([None]: a platform-level entry)."""
+    attname = USER_OWNED.get(instance._meta.label)
+    if attname is None:
+        return [company_id_of(instance)]
+    membership_model = apps.get_model("accounts", "Membership")
+    user_id = getattr(instance, attname)
+    return list(membership_model._base_manager.filter(user_id=user_id, is_active=True)
+                .values_list("company_id", flat=True).order_by("company_id")) or [None]
+
+
+def record_row(*, action, instance, changes, company_id=None):
+    for company in [company_id] if company_id is not None else company_ids_for_row(instance):
+        record(action=action, company_id=company, obj=instance, changes=changes)
 
 
 def company_id_of(instance):
@@ -125,7 +147,7 @@ def record_save(sender, instance, created, raw=False, update_fields=None, **kwar
     if created:
         changes = {f.name: plain_value(f, f.value_from_object(instance)) for f in fields}
         action = AuditAction.TOKEN_CREATED if sender._meta.label == "accounts.ApiToken" else AuditAction.CREATE
-        record(action=action, company_id=company_id_of(instance), obj=instance, changes=changes)
+        record_row(action=action, instance=instance, changes=changes)
         return
     if before is None:
         return  # the stored row vanished meanwhile, or nothing was compared
@@ -135,7 +157,7 @@ def record_save(sender, instance, created, raw=False, update_fields=None, **kwar
     }
     if not set(changed) - IGNORED_FIELDS:
         return
-    record(action=update_action(sender, changed), company_id=company_id_of(instance), obj=instance, changes=changed)
+    record_row(action=update_action(sender, changed), instance=instance, changes=changed)
 
 
 def update_action(model, changed):
@@ -152,11 +174,56 @@ def update_action(model, changed):
 def record_delete(sender, instance, origin=None, **kwargs):
     if not is_recording() or not is_logged(sender):
         return
-    company_id = company_id_of(instance)
-    if sender._meta.label == "accounts.Company":
-        company_id = None  # the company's own log is gone with it: a platform-level entry
     changes = {f.name: plain_value(f, f.value_from_object(instance)) for f in loggable_fields(sender)}
-    record(action=AuditAction.DELETE, company_id=company_id, obj=instance, changes=changes)
+    if sender._meta.label == "accounts.Company":
+        # The company's own log is gone with it: a platform-level entry.
+        record(action=AuditAction.DELETE, company_id=None, obj=instance, changes=changes)
+        return
+    record_row(action=AuditAction.DELETE, instance=instance, changes=changes)
+
+
+def update_logged(queryset, **values):
+    """`queryset.update(**values)` that records an entry per changed row (update() itself sends no signal).
+
+    The rows are locked while they are compared, so a conditional claim (`filter(status=old).update(...)`)
+    stays a claim: the returned count is what update() returned.
+    """
+    model = queryset.model
+    if not is_recording() or not is_logged(model):
+        return queryset.update(**values)
+    fields = [model._meta.get_field(name) for name in values]
+    attnames = [f.attname for f in fields]
+    with transaction.atomic(using=queryset.db):
+        before = {row["pk"]: row for row in queryset.select_for_update().values("pk", *attnames)}
+        if not before:
+            return 0
+        count = queryset.filter(pk__in=list(before)).update(**values)
+        for obj in model._base_manager.filter(pk__in=list(before)).order_by("pk"):
+            old = before[obj.pk]
+            changed = {f.name: [plain_value(f, old[f.attname]), plain_value(f, f.value_from_object(obj))]
+                       for f in fields if old[f.attname] != f.value_from_object(obj)}
+            if set(changed) - IGNORED_FIELDS:
+                record_row(action=update_action(model, changed), instance=obj, changes=changed)
+    return count
+
+
+def record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Links added to or removed from a logged row's many-to-many field: one UPDATE entry of that row."""
+    if action not in ("post_add", "post_remove", "pre_clear") or reverse or not is_recording():
+        return
+    if not is_logged(type(instance)):
+        return
+    field = next((f for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None:
+        return
+    if action == "pre_clear":
+        pk_set = set(getattr(instance, field.name).values_list("pk", flat=True))
+        if not pk_set:
+            return
+    change = {"post_add": "added", "post_remove": "removed", "pre_clear": "removed"}[action]
+    names = [str(obj)[:MAX_VALUE_LENGTH] for obj in model._base_manager.filter(pk__in=pk_set).order_by("pk")]
+    if names:
+        record_row(action=AuditAction.UPDATE, instance=instance, changes={field.name: {change: names}})
 
 
 # ---------------------------------------------------------------- sign-in signals
@@ -200,11 +267,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 def connect():
     from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-    from django.db.models.signals import post_delete, post_save, pre_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     pre_save.connect(snapshot_before_save, dispatch_uid="audit_snapshot")
     post_save.connect(record_save, dispatch_uid="audit_save")
     post_delete.connect(record_delete, dispatch_uid="audit_delete")
+    m2m_changed.connect(record_m2m, dispatch_uid="audit_m2m")
     user_logged_in.connect(on_logged_in, dispatch_uid="audit_logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")

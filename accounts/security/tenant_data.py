@@ -25,9 +25,13 @@ from .context import recording_paused
 FORMAT_VERSION = 1
 # User fields that travel with an export: no password hash, staff flags or permissions.
 USER_FIELDS = ["email", "first_name", "last_name", "language"]
-# Credentials are never carried over: an imported API token gets a fresh random hash and is revoked,
-# an imported invitation link gets a fresh nonce (so the old link cannot open the copy).
-CREDENTIAL_FIELDS = {"accounts.ApiToken": ["key_hash"], "accounts.Invitation": ["nonce"]}
+# Credentials are never carried over: an imported API token or calendar feed gets a fresh random hash and
+# is revoked, an imported invitation link gets a fresh nonce (so the old secret cannot open the copy).
+CREDENTIAL_FIELDS = {"accounts.ApiToken": ["key_hash"], "accounts.Invitation": ["nonce"],
+                     "notifications.CalendarFeed": ["token_hash"]}
+REVOKED_ON_IMPORT = {"accounts.ApiToken", "notifications.CalendarFeed"}
+# Globally unique keys built from the old rows' ids: kept readable, made unique to the copy.
+UNIQUE_KEYS_ON_IMPORT = {"notifications.Notification": "dedupe_key"}
 
 
 def company_models():
@@ -233,10 +237,15 @@ def refresh_credentials(obj):
 
     from accounts.models import hash_token
 
-    for attname in CREDENTIAL_FIELDS.get(obj._meta.label, []):
-        setattr(obj, attname, hash_token(secrets.token_urlsafe(32)) if attname == "key_hash" else secrets.token_hex())
-    if obj._meta.label == "accounts.ApiToken" and obj.revoked_at is None:
+    label = obj._meta.label
+    for attname in CREDENTIAL_FIELDS.get(label, []):
+        setattr(obj, attname, secrets.token_hex() if attname == "nonce" else hash_token(secrets.token_urlsafe(32)))
+    if label in REVOKED_ON_IMPORT and obj.revoked_at is None:
         obj.revoked_at = timezone.now()
+    if label in UNIQUE_KEYS_ON_IMPORT:
+        attname = UNIQUE_KEYS_ON_IMPORT[label]
+        max_length = obj._meta.get_field(attname).max_length
+        setattr(obj, attname, f"import:{secrets.token_hex(6)}:{getattr(obj, attname)}"[:max_length])
 
 
 def copy_files(archive, obj):

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .audit import record_row
+from .models import AuditAction
+
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"
 RECOVERY_NAME = "recovery codes"
@@ -60,6 +63,7 @@ def recovery_codes_regenerate(*, user):
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record_row(action=AuditAction.UPDATE, instance=device, changes={"recovery_codes": "regenerated"})
     return codes
 
 

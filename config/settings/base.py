@@ -230,6 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "accounts.api_errors.PlainMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -242,6 +243,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The 400/401/403/404 every API view can answer (accounts.api_schema), after the default enum hook.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "accounts.api_schema.document_error_responses"],
     # Several models have a "status"/"kind" choice set: name each one after its model's choices.
     "ENUM_NAME_OVERRIDES": {
         "AuditStatusEnum": "audits.models.AuditStatus",
@@ -289,6 +293,9 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Responsibility Audit")
 # A company admin's deletion request is carried out after this many days (manage.py purge_companies).
 COMPANY_DELETION_GRACE_DAYS = env.int("COMPANY_DELETION_GRACE_DAYS", default=30)
+# Callables (company) → sentence or None shown first on the executive dashboard; apps above dashboards plug in
+# here so that dashboards never imports them.
+DASHBOARD_HEADLINE_PROVIDERS = ["scorecards.selectors.team_headline"]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 

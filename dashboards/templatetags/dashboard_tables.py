@@ -5,7 +5,7 @@ template loop per cell would cost more than every query behind the page.
 """
 
 from django import template
-from django.utils.formats import localize
+from django.utils.formats import localize, number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,6 +20,15 @@ def cell(value):
 def first_cell(value, link):
     text = cell(value)
     return f'<a href="{conditional_escape(link)}">{text}</a>' if link else text
+
+
+@register.filter
+def signed(value):
+    """A change with its sign, one decimal, in the active language: '+0.1', '−14.0'."""
+    if value is None or value == "":
+        return ""
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return sign + number_format(abs(value), decimal_pos=1, use_l10n=True)
 
 
 @register.simple_tag

@@ -7,7 +7,6 @@ from django_scopes import scope
 
 from accounts.models import Role
 from audits import services
-from tests.browser.conftest import browser, chromium_path, page, screenshot  # noqa: F401 - shared browser fixtures
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -68,7 +67,7 @@ def answer_every_question(tab):
     return questions.count()
 
 
-def test_department_head_answers_and_submits_and_the_round_shows_scores(factor_catalogue, alpha, open_round, page, screenshot):  # noqa: F811
+def test_department_head_answers_and_submits_and_the_round_shows_scores(factor_catalogue, alpha, open_round, page, screenshot):
     errors = collect_console_errors(page)
     sign_in(page, alpha.user(Role.DEPARTMENT_HEAD).email)
     page.get_by_role("link", name="Continue the audit").click()
@@ -98,7 +97,7 @@ def test_department_head_answers_and_submits_and_the_round_shows_scores(factor_c
     assert errors == []
 
 
-def test_not_applicable_without_a_comment_shows_the_error_live(factor_catalogue, alpha, open_round, page, screenshot):  # noqa: F811
+def test_not_applicable_without_a_comment_shows_the_error_live(factor_catalogue, alpha, open_round, page, screenshot):
     """The not-applicable box without a comment shows the service's error next to the question, live."""
     errors = collect_console_errors(page)
     sign_in(page, alpha.user(Role.DEPARTMENT_HEAD).email)

@@ -285,3 +285,31 @@ def test_audit_keeps_its_questionnaire_version_after_a_new_one_is_published(alph
     assert head_api.post(answers_url(sales_audit), {"answers": full_answers(sales_audit)}, format="json").status_code == 200
     new_question = {"question": question["id"], "scale_value": 3}  # the new version's question is not in this audit
     assert head_api.post(answers_url(sales_audit), {"answers": [new_question]}, format="json").status_code == 400
+
+
+# ---------------------------------------------------------------- a deleted department with audits
+
+def test_deleting_a_department_with_audits_archives_it_and_keeps_its_history(
+        alpha, sales_audit, answer_all, admin_api, client_for):
+    from django.db.models import RestrictedError
+
+    head = alpha.user(Role.DEPARTMENT_HEAD)
+    answer_all(sales_audit, head)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=sales_audit, by=head)
+    sales = alpha.departments["sales"]
+    assert admin_api.delete(company_url(alpha, f"departments/{sales.pk}/")).status_code == 204
+    sales.refresh_from_db()
+    assert sales.is_archived
+    # the audit, its answers and its scores stay readable
+    detail = admin_api.get(company_url(alpha, f"department-audits/{sales_audit.pk}/"))
+    assert detail.status_code == 200 and detail.json()["status"] == "submitted"
+    scores = admin_api.get(company_url(alpha, f"department-audits/{sales_audit.pk}/scores/")).json()
+    assert {s["factor"] for s in scores["factor_scores"]} == {"product", "customers", "strategy", "sales_tech"}
+    assert stored_answers(sales_audit) > 0
+    page = client_for(alpha.member(Role.EXECUTIVE)).get(
+        f"/c/{alpha.company.slug}/audits/rounds/{sales_audit.round_id}/")
+    assert page.status_code == 200 and "Sales" in page.content.decode()
+    # and nothing removes the row by accident: a hard delete is refused while audits refer to it
+    with scopes_disabled(), pytest.raises(RestrictedError):
+        sales.delete()

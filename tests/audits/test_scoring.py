@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django_scopes import scope
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audits import scoring, services
@@ -72,6 +72,7 @@ def as_pairs(rows):
     return [(q(kind, weight), a(scale=scale, yes=yes, na=na)) for kind, weight, scale, yes, na in rows]
 
 
+@settings(deadline=None)  # pure arithmetic; a loaded CI box must not turn slowness into a failure
 @given(answers_strategy)
 def test_factor_score_stays_between_0_and_100(rows):
     score, counted = scoring.factor_score(as_pairs(rows))
@@ -80,6 +81,7 @@ def test_factor_score_stays_between_0_and_100(rows):
         assert Decimal(0) <= score <= Decimal(100)
 
 
+@settings(deadline=None)  # pure arithmetic; a loaded CI box must not turn slowness into a failure
 @given(answers_strategy, st.data())
 def test_raising_one_scale_answer_never_lowers_the_factor_score(rows, data):
     scale_rows = [i for i, row in enumerate(rows) if row[0] == QuestionKind.SCALE and not row[4]]
@@ -94,6 +96,7 @@ def test_raising_one_scale_answer_never_lowers_the_factor_score(rows, data):
     assert after >= before
 
 
+@settings(deadline=None)  # pure arithmetic; a loaded CI box must not turn slowness into a failure
 @given(answers_strategy, st.integers(min_value=0, max_value=11))
 def test_marking_an_answer_not_applicable_keeps_the_score_within_bounds(rows, position):
     index = position % len(rows)
@@ -104,6 +107,7 @@ def test_marking_an_answer_not_applicable_keeps_the_score_within_bounds(rows, po
     assert score is None or Decimal(0) <= score <= Decimal(100)
 
 
+@settings(deadline=None)  # pure arithmetic; a loaded CI box must not turn slowness into a failure
 @given(st.lists(st.tuples(st.integers(1, 5), st.one_of(st.none(), st.decimals(0, 100, places=2))), max_size=6),
        st.integers(1, 5))
 def test_round_factor_score_stays_between_0_and_100(rows, accountable):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_demo_admin_signs_in_through_the_form_and_lands_on_the_demo_company(page, screenshot):
-    call_command("demo", "--quiet-summary")
+    call_command("demo", "--quiet-summary", "--people-only")
     page.goto("/accounts/login/")
     page.get_by_label(re.compile("email", re.IGNORECASE)).fill("admin@demo.example")
     page.get_by_label(re.compile("password", re.IGNORECASE)).fill(settings.DEMO_PASSWORD)

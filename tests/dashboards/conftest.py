@@ -1,8 +1,6 @@
 """Dashboard fixtures: a scored history of rounds for a tenant, built straight into the stored-score tables."""
 
 import datetime
-import os
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -95,34 +93,3 @@ def history(alpha):
                           owner=alpha.members["department_head"], status="open")
     ActionItemFactory(company=alpha.company, title="Done already", factor=factor("sales_tech"), status="done")
     return rounds
-
-
-@pytest.fixture
-def chromium_page(live_server):
-    """A headless Debian chromium page (Playwright sync API) with console errors collected in page.errors."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.errors = []
-
-        def record(msg):
-            # The site has no favicon yet (base.html): the browser's automatic request is not a page error.
-            if msg.type == "error" and "favicon.ico" not in str(msg.location):
-                page.errors.append(f"{msg.text} @ {msg.location.get('url')}")
-
-        page.on("console", record)
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        yield page
-        context.close()
-        browser.close()

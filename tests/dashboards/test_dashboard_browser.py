@@ -1,5 +1,6 @@
-"""The executive dashboard in Debian's chromium: charts draw without console errors, filters redraw,
-a heatmap click opens the audit, and a new company sees its empty state. Screenshots: artifacts/screenshots/."""
+"""The executive dashboard in Debian's chromium on the demo data (audits.demo: sales technology declines,
+IT is late): charts draw without console errors, the story is in the headline, filters redraw, a heatmap
+click opens the audit, and a new company sees its empty state. Screenshots: artifacts/screenshots/."""
 
 from pathlib import Path
 
@@ -9,8 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.dashboards.conftest import build_history
-from tests.factories import ActionItemFactory, factor
+from audits import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,8 +32,7 @@ def wait_for_charts(page, count=CHART_COUNT):
 
 
 def test_executive_dashboard_draws_filters_and_drills_down(chromium_page, live_server, alpha):
-    build_history(alpha, ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"])
-    ActionItemFactory(company=alpha.company, title="Write the sales script", factor=factor("sales_tech"))
+    demo.build(company=alpha.company, progress=lambda *args: None)  # the demo company's eight quarters
     page = chromium_page
     sign_in(page, live_server, alpha.user(Role.EXECUTIVE))
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -43,6 +42,9 @@ def test_executive_dashboard_draws_filters_and_drills_down(chromium_page, live_s
     assert page.locator(".js-plotly-plot").count() == CHART_COUNT
     page.screenshot(path=str(SHOTS / "dashboard_executive.png"), full_page=True)
     assert page.errors == []
+    headline = page.locator(".dash-sentences").inner_text()
+    assert "Weakest factor in 2026-Q3: Sales technology" in headline  # the declining factor (open Q4 aside)…
+    assert "Most often late or missing: IT" in headline  # …and the late department, read first
 
     page.select_option("#id_department", label="Sales")
     page.get_by_role("button", name="Apply filters").click()

@@ -1,8 +1,6 @@
 """Scorecard fixtures: a sales team in company alpha with norms, a quarter of activity and plans."""
 
 import datetime
-import os
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -89,31 +87,3 @@ def other_head(alpha):
         alpha.departments["marketing"].head = head
         alpha.departments["marketing"].save()
     return head
-
-
-@pytest.fixture
-def chromium_page(live_server):
-    """A headless Debian chromium page (Playwright sync API) with console errors collected in page.errors."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.errors = []
-        # The browser's own /favicon.ico probe is not the page's doing; every other console error counts.
-        page.on("console", lambda msg: page.errors.append(f"{msg.text} @ {msg.location}")
-                if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico") else None)
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.on("response", lambda r: page.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        yield page
-        context.close()
-        browser.close()

@@ -3,7 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from scorecards.models import ActivityEntry, ImportBatch, PlanResult
 from tests.scorecards.conftest import add_manager
 
@@ -44,6 +44,17 @@ def test_retry_with_the_same_key_returns_the_stored_response_and_never_double_co
     assert activity_total(alpha) == 2  # the retry changed nothing
     with scopes_disabled():
         assert ImportBatch.objects.filter(company=alpha.company, key="crm-sync-1").count() == 1
+
+
+def test_retry_after_the_manager_was_deactivated_still_gets_the_first_response(alpha, api_client_for,
+                                                                              frozen_after_quarter):
+    api = api_client_for(alpha.member(Role.ADMIN))
+    first = post_bulk(api, bulk_body())
+    with scopes_disabled():
+        Membership.objects.filter(pk=alpha.member(Role.SALES_MANAGER).pk).update(is_active=False)
+    retry = post_bulk(api, bulk_body())
+    assert retry.status_code == 200 and retry.json() == first.json()
+    assert activity_total(alpha) == 75
 
 
 def test_same_key_with_a_different_body_is_a_conflict(alpha, api_client_for, frozen_after_quarter):
@@ -184,14 +195,25 @@ def test_team_data_holds_counts_sentence_and_figures(alpha, api_client_for, team
 def test_plans_can_be_listed_and_saved_by_the_head_of_sales(alpha, api_client_for, team):
     api = api_client_for(alpha.member(Role.DEPARTMENT_HEAD))
     body = {"manager": team["weak"].pk, "period": "2026-Q2", "plan_deals": 0, "actual_deals": 2,
-            "plan_revenue": "0", "actual_revenue": "100.50"}
+            "plan_revenue": "201", "actual_revenue": "100.50"}
     response = api.post(f"{BASE}/plans/", body, format="json")
     assert response.status_code == 200 and response.json()["period"] == "2026-Q2"
     listed = api.get(f"{BASE}/plans/?period=2026-Q2").json()
     assert listed["count"] == 1
-    # A plan of zero is accepted and reads as "no plan".
+    # No deals planned: the revenue plan alone is the attainment.
     diag = api.get(f"{BASE}/managers/{team['weak'].pk}/diagnosis/?period=2026-Q2").json()
-    assert diag["verdict"] == "no_data" and diag["explanation"]["plan"]["attainment"] is None
+    assert diag["explanation"]["plan"]["deals"] is None and diag["explanation"]["plan"]["attainment"] == 50.0
+
+
+def test_plan_of_zero_is_refused_with_a_clear_message(alpha, api_client_for, team):
+    api = api_client_for(alpha.member(Role.DEPARTMENT_HEAD))
+    body = {"manager": team["weak"].pk, "period": "2026-Q2", "plan_deals": 0, "actual_deals": 2,
+            "plan_revenue": "0", "actual_revenue": "100.50"}
+    response = api.post(f"{BASE}/plans/", body, format="json")
+    assert response.status_code == 400
+    assert "plan of zero" in str(response.json()["plan_deals"])
+    with scopes_disabled():
+        assert not PlanResult.objects.filter(period="2026-Q2").exists()
 
 
 def test_plan_input_is_validated(alpha, beta, api_client_for, team):

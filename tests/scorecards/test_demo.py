@@ -9,7 +9,7 @@ from accounts.models import Role
 from audits.periods import QUARTERLY, period_containing, periods_ending
 from scorecards import demo, selectors
 from scorecards import diagnosis as dx
-from scorecards.models import ActivityEntry, PlanResult
+from scorecards.models import ActivityEntry, Holiday, PlanResult
 from tests.scorecards.conftest import add_manager
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ def test_demo_tells_the_story_and_covers_every_verdict(alpha, time_machine):
     assert {dx.ON_TRACK, dx.SYSTEM, dx.MANAGER, dx.CHECK_NORMS} <= seen
     assert latest.counts[dx.SYSTEM] == 5 and latest.counts[dx.MANAGER] == 1
     assert latest.sentence.startswith("Most of the team met its norms and still missed the plan")
+    with scopes_disabled():  # the working calendar: public holidays, nobody's activity on them
+        holidays = set(Holiday.objects.filter(company=alpha.company).values_list("date", flat=True))
+        assert datetime.date(2026, 1, 1) in holidays and datetime.date(2025, 12, 25) in holidays
+        assert not ActivityEntry.objects.filter(company=alpha.company, date__in=holidays).exists()
 
 
 def test_demo_is_idempotent(alpha, time_machine):

@@ -23,6 +23,13 @@ def test_days_off_on_working_days_reduce_the_count_and_weekend_days_off_do_not()
     assert dx.working_days(start, end, MON_FRI, days_off) == 9
 
 
+def test_company_holidays_leave_the_calendar_and_a_day_off_on_a_holiday_is_not_counted_twice():
+    start, end = datetime.date(2026, 3, 2), datetime.date(2026, 3, 15)
+    holidays = [datetime.date(2026, 3, 9), datetime.date(2026, 3, 8)]  # Monday, and a Sunday that changes nothing
+    assert dx.working_days(start, end, MON_FRI, holidays=holidays) == 9
+    assert dx.working_days(start, end, MON_FRI, [datetime.date(2026, 3, 9), datetime.date(2026, 3, 10)], holidays) == 8
+
+
 def test_expected_counts_prorate_weekly_and_monthly_norms():
     norm = dx.Norm(calls_per_day=40, meetings_per_week=5, proposals_per_month=13)
     expected = dx.expected_counts(norm, available_days=65, days_per_week=5)

@@ -215,6 +215,35 @@ def test_settings_bad_input_and_permissions(alpha, beta, client_for):
 
 # ---------------------------------------------------------------- plans and ratings
 
+def test_admin_adds_and_removes_holidays_and_they_lower_the_expected_activity(alpha, beta, client_for, team):
+    from scorecards.models import Holiday
+
+    client = client_for(alpha.member(Role.ADMIN))
+    seller = team["seller"].pk
+    before = client.get(url("manager", member_pk=seller) + "?period=2026-Q1")
+    assert "64 working days" in text(before)
+    response = client.post(url("settings"), {"add_holiday": "1", "holiday-date": "2026-01-02",
+                                             "holiday-name": "New Year holidays"})
+    assert response.status_code == 302
+    client.post(url("settings"), {"add_holiday": "1", "holiday-date": "2026-01-03"})  # a Saturday: no change
+    again = client.post(url("settings"), {"add_holiday": "1", "holiday-date": "2026-01-02"})
+    assert again.status_code == 200 and "already a holiday" in text(again)
+    page = text(client.get(url("settings")))
+    assert "New Year holidays" in page
+    after = text(client.get(url("manager", member_pk=seller) + "?period=2026-Q1"))
+    assert "63 working days" in after and "1 holiday" in after
+    with scopes_disabled():
+        holiday = Holiday.objects.get(company=alpha.company, date="2026-01-02")
+        beta_holiday = Holiday.objects.create(company=beta.company, date="2026-01-02")
+    assert client.post(url("settings"), {"remove_holiday": str(beta_holiday.pk)}).status_code == 404
+    assert client.post(url("settings"), {"remove_holiday": "x"}).status_code == 404
+    assert client.post(url("settings"), {"remove_holiday": str(holiday.pk)}).status_code == 302
+    with scopes_disabled():
+        assert not Holiday.objects.filter(pk=holiday.pk).exists() and Holiday.objects.filter(pk=beta_holiday.pk).exists()
+    assert client_for(alpha.member(Role.DEPARTMENT_HEAD)).post(
+        url("settings"), {"add_holiday": "1", "holiday-date": "2026-01-05"}).status_code == 403
+
+
 def test_head_enters_plans_and_results(alpha, client_for, team):
     client = client_for(alpha.member(Role.DEPARTMENT_HEAD))
     seller = team["seller"].pk
@@ -236,6 +265,18 @@ def test_plans_bad_input_and_permissions(alpha, beta, client_for, team):
     assert client_for(alpha.member(Role.EXECUTIVE)).get(url("plans")).status_code == 403
     assert client_for(team["seller"]).get(url("plans")).status_code == 403
     assert client_for(beta.member(Role.ADMIN)).get(url("plans")).status_code == 404
+
+
+def test_plan_of_zero_is_a_row_error_and_no_row_is_saved(alpha, client_for, team):
+    seller, weak = team["seller"].pk, team["weak"].pk
+    response = client_for(alpha.member(Role.DEPARTMENT_HEAD)).post(url("plans") + "?period=2026-Q2", {
+        f"m{seller}-plan_deals": "10", f"m{seller}-actual_deals": "7", f"m{seller}-plan_revenue": "100000",
+        f"m{seller}-actual_revenue": "65000",
+        f"m{weak}-plan_deals": "0", f"m{weak}-actual_deals": "3", f"m{weak}-plan_revenue": "0"})
+    assert response.status_code == 200
+    assert "A plan of zero deals and zero revenue cannot be measured against" in text(response)
+    with scopes_disabled():
+        assert not PlanResult.objects.filter(period="2026-Q2").exists()  # the valid row is not half-saved
 
 
 def test_head_rates_knowledge(alpha, beta, client_for, team):

@@ -1,8 +1,11 @@
 """The diagnosis through the database: numbers, verdicts, system factors, the team sentence and headline."""
 
 import datetime
+import pathlib
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
@@ -144,3 +147,24 @@ def test_team_diagnosis_takes_a_constant_number_of_queries(alpha, team, django_a
         managers = list(selectors.sales_managers(company=alpha.company))
         with django_assert_max_num_queries(10):
             selectors.team_view(company=alpha.company, managers=managers, period=Q1)
+
+
+def test_executive_dashboard_leads_with_the_team_headline_when_most_of_the_team_is_in_system(alpha, team,
+                                                                                              client_for):
+    audit_round(alpha)
+    url = reverse("dashboards:executive", kwargs={"company_slug": "alpha"})
+    sentence = "Most of the team met its norms and still missed the plan"
+    assert sentence not in client_for(alpha.member(Role.EXECUTIVE)).get(url).content.decode()  # 1 of 2 is system
+    third = add_manager(alpha, "third@alpha.test")
+    fill_quarter(third, calls=40, meetings=1)
+    set_plan(third)
+    set_rating(third, 75)
+    page = client_for(alpha.member(Role.EXECUTIVE)).get(url)
+    assert page.status_code == 200
+    assert 'class="dash-lead"' in page.content.decode() and sentence in page.content.decode()
+
+
+def test_dashboards_reach_the_scorecard_headline_only_through_settings():
+    """Dependencies point one way: dashboards imports no scorecards module (the hook is wired in settings)."""
+    for path in (pathlib.Path(settings.BASE_DIR) / "dashboards").rglob("*.py"):
+        assert "scorecards" not in path.read_text(encoding="utf-8"), path

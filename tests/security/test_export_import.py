@@ -16,6 +16,7 @@ from accounts.models import AuditAction, AuditLogEntry, Company, Role, User
 from accounts.security.audit import company_field
 from accounts.security.tenant_data import company_models, row_counts
 from audits.models import Answer
+from notifications.models import CalendarFeed
 from tests.security.conftest import fill_company
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,45 @@ def test_every_model_pointing_at_company_rows_has_its_own_company_link():
             missing.append(model._meta.label)
     assert not missing, f"models without a company link that point at company rows: {missing}"
     assert all(company_field(m) is not None for m in owned)
+
+
+def test_every_tenant_model_has_rows_in_the_fixture(alpha):
+    """The round trip only proves what the fixture fills: a new tenant model must get a row in fill_company,
+    or this fails (and with it the promise that the export carries it)."""
+    fill_company(alpha)
+    empty = sorted(label for label, count in row_counts(alpha.company).items() if count == 0)
+    assert not empty, f"tenant models without a row in tests/security/conftest.py fill_company: {empty}"
+
+
+def test_every_model_linked_to_company_is_exported():
+    """Export, import and deletion walk `company` links; a model linking Company under another name (or a
+    second link) would be left out of the export, so every link to Company must be the `company` field."""
+    owned = set(company_models())
+    missed = []
+    for model in apps.get_models():
+        links = [f.name for f in model._meta.concrete_fields if f.is_relation and f.related_model is Company]
+        if links and (model not in owned or links != ["company"]):
+            missed.append(f"{model._meta.label}.{links}")
+    assert not missed, f"models linked to Company outside the export walk: {missed}"
+
+
+def test_round_trip_counts_per_model_for_every_app(alpha, beta, client_for, tmp_path):
+    fill_company(alpha)
+    fill_company(beta)
+    client = client_for(alpha.member(Role.ADMIN))
+    before = row_counts(alpha.company)
+    path = tmp_path / "alpha.zip"
+    path.write_bytes(download(client))
+    call_command("import_company", str(path), "--slug", "alpha-copy")
+    after = row_counts(Company.objects.get(slug="alpha-copy"))
+    apps_covered = {label.split(".")[0] for label, count in before.items() if count}
+    print("\nexport/import row counts per model (exported = imported):\n" + "\n".join(
+        f"  {label}: {before[label]} = {after.get(label)}" for label in sorted(before)))
+    assert {"accounts", "audits", "notifications", "scorecards", "dashboards"} <= apps_covered
+    assert all(before.values()), "every tenant model carries rows in this round trip"
+    assert after == before
+    with scopes_disabled():  # the copy's secrets are new and revoked: the old feed URL cannot read the copy
+        copy = Company.objects.get(slug="alpha-copy")
+        feed = CalendarFeed.objects.get(company=copy)
+        assert feed.revoked_at is not None
+        assert feed.token_hash != CalendarFeed.objects.get(company=alpha.company).token_hash

@@ -116,3 +116,19 @@ def staff_client_factory(db):
         return staff
 
     return make
+
+
+def test_staff_unlock_with_the_axes_reset_commands(alpha, client):
+    from django.core.management import call_command
+
+    fail(client, 5)
+    assert sign_in(client, PASSWORD).status_code == 429
+    call_command("axes_reset_username", EMAIL)  # one account
+    assert not AccessAttempt.objects.exists()
+    assert sign_in(client, PASSWORD).status_code == 302
+    client.logout()
+    fail(client, 5, email="head@alpha.test")
+    assert sign_in(client, PASSWORD, email="head@alpha.test").status_code == 429
+    call_command("axes_reset")  # everyone
+    assert sign_in(client, PASSWORD, email="head@alpha.test").status_code == 302
+

@@ -52,9 +52,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-summary", action="store_true", help="do not print the accounts table")
+        parser.add_argument("--people-only", action="store_true",
+                            help="build only the companies and people, not the apps' audit history (fast)")
 
     def handle(self, *args, **options):
-        builders = app_builders()
+        builders = [] if options["people_only"] else app_builders()
         bar = tqdm(total=BUILD_STEPS + len(builders) * len(COMPANIES), desc="demo: people", unit="step",
                    file=self.stdout, disable=None, dynamic_ncols=True)
         with bar:
