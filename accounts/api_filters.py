@@ -80,3 +80,21 @@ def strict_json_input():
 
         field_class.to_internal_value = to_internal_value
         field_class._strict_json = True
+
+
+class StrictFilterBackend(filters.DjangoFilterBackend):
+    """A typed filter given empty (`?until=`, `?round=`) is a field error, not silently "no filter".
+
+    The schema calls an empty string an invalid date-time, integer, boolean or choice; text filters stay as they are.
+    """
+
+    def get_filterset(self, request, queryset, view):
+        from rest_framework.exceptions import ValidationError
+
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            blank = [name for name, declared in filterset.filters.items()
+                     if request.query_params.get(name, None) == "" and type(declared) is not filters.CharFilter]
+            if blank:
+                raise ValidationError({name: [_("Give a value or leave the parameter out.")] for name in blank})
+        return filterset

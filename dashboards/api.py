@@ -38,7 +38,8 @@ class DashboardAPIView(APIView):
         table = rendered["table"]
         return Response({"chart": chart.name, "title": rendered["title"], "summary": rendered["summary"],
                          "figure": rendered["figure"],
-                         "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows}})
+                         "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows,
+                                   "row_links": table.row_links}})
 
 
 def summary_payload(overview, filters):

@@ -220,7 +220,23 @@ DEPARTMENT_CHARTS = {chart.name: chart for chart in [
 ]}
 
 
+def heatmap_row_links(data, links):
+    """Per department row of the heatmap table: a link to its audit in that round (keyboard route to a cell)."""
+    first_audit = {}
+    for cell in data.cells:
+        first_audit.setdefault(cell.department_id, cell.audit_id)
+    return [links.audit(first_audit[d]) if d in first_audit else "" for d, _name in data.departments]
+
+
+def chart_table(chart, rows, links):
+    """The chart's "show as table" alternative (heatmap rows link to their audits)."""
+    table = chart.table(rows)
+    if chart.name == "heatmap":
+        table.row_links = heatmap_row_links(rows, links)
+    return table
+
+
 def render_chart(chart, rows, links):
     """Everything a page or endpoint shows for one chart."""
     return {"name": chart.name, "title": str(chart.title), "summary": chart.summary(rows),
-            "figure": chart.figure(rows, links), "table": chart.table(rows)}
+            "figure": chart.figure(rows, links), "table": chart_table(chart, rows, links)}

@@ -164,7 +164,9 @@ def to_dicts(rows):
 
 def factor_catalogue():
     """[(key, localized name)] of the seven factors in catalogue order (one query)."""
-    return [(f.key, f.name) for f in Factor.objects.order_by("position")]
+    ru = russian()
+    return [(key, (name_ru if ru and name_ru else name_en))
+            for key, name_en, name_ru in Factor.objects.order_by("position").values_list("key", "name_en", "name_ru")]
 
 
 def in_range(filters, path=""):
@@ -243,20 +245,19 @@ def factor_series(*, company, filters):
         RoundFactorScore.objects.filter(in_range(filters, "round__"), company=company)
         .exclude(in_progress_q(timezone.now()))  # a running round's company scores are partial
         .order_by("round__period_start", "factor__position")
-        .values("round__period", "factor__key", "factor__name_en", "factor__name_ru", "departments_answered",
-                "accountable_department__name", "round__expected_count", "round__submitted_count",
-                score_float=Cast("score", FloatField()))  # a float: no Decimal per row
+        .values_list("round__period", "factor__key", "factor__name_en", "factor__name_ru", "departments_answered",
+                     "accountable_department__name", "round__expected_count", "round__submitted_count",
+                     Cast("score", FloatField()))  # a float (exact to the stored 2 decimals): no Decimal per row
     )
     ru = russian()
     return [
         FactorPoint(
-            period=row["round__period"], factor=row["factor__key"], factor_name=localized_name(row, "factor__", ru),
-            score=as_float(row["score_float"]), departments_answered=row["departments_answered"],
-            completion=(round(row["round__submitted_count"] / row["round__expected_count"], 4)
-                        if row["round__expected_count"] else None),
-            accountable_department=row["accountable_department__name"],
+            period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
+            departments_answered=answered,
+            completion=round(submitted / expected, 4) if expected else None,
+            accountable_department=accountable,
         )
-        for row in rows
+        for period, key, name_en, name_ru, answered, accountable, expected, submitted, score in rows
     ]
 
 
@@ -307,11 +308,17 @@ def latest_vs_previous(points):
     return {"latest": latest, "previous": previous, "rows": rows}
 
 
-def heatmap(*, company, filters):
-    """Department × factor scores of one round (the chosen one, else the latest in range). 3 queries."""
-    rounds = list(rounds_in_range(company, filters).order_by("-period_start")
-                  .annotate(running=Count("id", filter=in_progress_q(timezone.now(), path="")))
-                  .values("id", "period", "running"))
+def heatmap(*, company, filters, rounds=None):
+    """Department × factor scores of one round (the chosen one, else the latest in range). 3 queries.
+
+    `rounds`: the round_rows already loaded for the same filters (the overview passes them), saving a query.
+    """
+    if rounds is None:
+        rounds = list(rounds_in_range(company, filters).order_by("-period_start")
+                      .annotate(running=Count("id", filter=in_progress_q(timezone.now(), path="")))
+                      .values("id", "period", "running"))
+    else:
+        rounds = [{"id": r.round_id, "period": r.period, "running": r.in_progress} for r in reversed(rounds)]
     factors = factor_catalogue()
     chosen = next((r for r in rounds if r["period"] == filters.round_period), None)
     if chosen is None and filters.round_period:
@@ -330,12 +337,11 @@ def heatmap(*, company, filters):
     rows = audits.order_by("department__name", "department_id").values_list(
         "id", "department_id", "department__name", "status", "factor_scores__factor__key",
         Cast("factor_scores__score", FloatField()))
-    departments = {}
+    departments, cells = {}, result.cells
     for audit_id, department_id, name, status, factor_key, score in rows:
         departments.setdefault(department_id, name)
-        if factor_key is not None:
-            result.cells.append(HeatmapCell(department_id=department_id, department=name, factor=factor_key,
-                                            score=as_float(score), audit_id=audit_id, status=status))
+        if factor_key is not None:  # score: a float exact to the stored 2 decimals (Cast above)
+            cells.append(HeatmapCell(department_id, name, factor_key, score, audit_id, status))
     result.departments = list(departments.items())
     return result
 
@@ -437,7 +443,7 @@ def with_open_actions(moves, actions):
 
 @dataclass
 class Overview:
-    """Everything the executive dashboard shows, from 9 queries (10 with a department) whatever the company's size."""
+    """Everything the executive dashboard shows, from 7 queries (8 with a department) whatever the company's size."""
 
     rounds: list
     factors: list
@@ -479,7 +485,7 @@ def overview(*, company, filters):
     department_falls, department_rises = movers(department_points, "department_id", "department", kind="department")
     return Overview(
         rounds=rounds, factors=points, comparison=latest_vs_previous(points),
-        heatmap=heatmap(company=company, filters=filters),
+        heatmap=heatmap(company=company, filters=filters, rounds=rounds),
         completion_by_department=completion_by_department(company=company, filters=filters),
         department_points=department_points, actions=actions,
         factor_falls=with_open_actions(factor_falls, actions), factor_rises=with_open_actions(factor_rises, actions),

@@ -10,7 +10,7 @@ class ObjectField(serializers.JSONField):
     pass
 
 
-@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]})
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}], "nullable": True})
 class CellField(serializers.JSONField):
     """One table cell: a label, a number or empty."""
 
@@ -19,6 +19,8 @@ class TableSerializer(serializers.Serializer):
     caption = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField(child=CellField(allow_null=True)))
+    row_links = serializers.ListField(child=serializers.CharField(allow_blank=True), allow_null=True,
+                                      help_text="A URL per row for its first cell (heatmap: the audit), or null.")
 
 
 class ChartSerializer(serializers.Serializer):

@@ -26,29 +26,25 @@ def api_url(name, company, query, **kwargs):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def chart_cards(charts_with_rows, *, company, query, api_name, export_name, extra=None):
-    """Template context per chart: title, summary, table, the figure URL and the export links."""
+def chart_cards(charts_with_rows, *, company, query, api_name, export_name, extra=None, tables=True):
+    """Template context per chart: title, summary, table, the figure URL and the export links.
+
+    With tables=False the page leaves each "show as table" to be filled in the browser from the same
+    figure JSON that draws the chart (the executive page's full-range tables are the bulk of its HTML).
+    """
     cards = []
     for chart, rows in charts_with_rows:
         kwargs = {"chart": chart.name, **(extra or {})}
         export_kwargs = {"dataset": chart.name, **(extra or {})}
         cards.append({
-            "name": chart.name, "title": chart.title, "summary": chart.summary(rows), "table": chart.table(rows),
+            "name": chart.name, "title": chart.title, "summary": chart.summary(rows),
+            "table": catalogue.chart_table(chart, rows, catalogue.Links(company.slug)) if tables else None,
             "figure_url": api_url(api_name, company, query, **kwargs),
             "csv_url": api_url(export_name, company, query, fmt="csv", **export_kwargs),
             "xlsx_url": api_url(export_name, company, query, fmt="xlsx", **export_kwargs),
             "png_url": api_url("dashboards:png", company, query, chart=chart.name) if not extra else "",
         })
     return cards
-
-
-def heatmap_row_links(data, company):
-    """Per department row of the heatmap table: a link to its audit in that round (keyboard route to a cell)."""
-    first_audit = {}
-    for cell in data.cells:
-        first_audit.setdefault(cell.department_id, cell.audit_id)
-    links = catalogue.Links(company.slug)
-    return [links.audit(first_audit[d]) if d in first_audit else "" for d, _name in data.departments]
 
 
 def next_steps(company):
@@ -91,10 +87,7 @@ def executive(request, company_slug):
     query = filters.query()
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
-                        api_name="api-dashboard-chart", export_name="dashboards:export")
-    for card in cards:
-        if card["name"] == "heatmap":
-            card["table"].row_links = heatmap_row_links(overview.heatmap, company)
+                        api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
     final = selectors.settled(overview.rounds)
     latest = final[-1] if final else None
     return render(request, "dashboards/executive.html", {

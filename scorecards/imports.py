@@ -4,6 +4,7 @@ Nothing here writes: `preview` returns every row with its errors, and services.u
 file only when every row is clean.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -65,8 +66,10 @@ class Preview:
 
 
 def decode(content):
-    """Text of a CSV file: UTF-8 (a BOM is dropped), else Windows-1251 as Excel saves it in Russia."""
-    for encoding in ("utf-8-sig", "cp1251"):
+    """Text of a CSV file: UTF-8 (a BOM is dropped), UTF-16 with a BOM (Excel's "Unicode text"), else
+    Windows-1251 as Excel saves it in Russia."""
+    encodings = ("utf-16",) if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ()
+    for encoding in (*encodings, "utf-8-sig", "cp1251"):
         try:
             return content.decode(encoding), encoding
         except UnicodeDecodeError:
@@ -83,7 +86,11 @@ def _csv_rows(content):
     text, encoding = decode(content)
     lines = text.splitlines()
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0] if lines else ""))
-    return list(reader), encoding
+    try:
+        return list(reader), encoding
+    except csv.Error as exc:  # an unterminated quote swallowing the file, a cell over the size limit
+        raise ValidationError(_("This is not a readable CSV file (%(problem)s). Save it again as CSV or XLSX.") % {
+            "problem": exc}) from None
 
 
 def _xlsx_rows(content):

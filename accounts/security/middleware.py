@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .context import acting_request
 
 LOGIN_AT_KEY = "auth_login_at"
+ACTIVITY_AT_KEY = "activity_at"  # when the session (and so its idle expiry) was last renewed
 OTP_REQUIRED_KEY = "otp_required"
 
 
@@ -18,14 +19,16 @@ def mark_session_signed_in(request, user):
     """Called on sign-in: start the absolute lifetime and remember whether a second factor is due."""
     from .two_factor import has_confirmed_device
 
-    request.session[LOGIN_AT_KEY] = timezone.now().timestamp()
+    request.session[LOGIN_AT_KEY] = request.session[ACTIVITY_AT_KEY] = timezone.now().timestamp()
     request.session[OTP_REQUIRED_KEY] = has_confirmed_device(user)
 
 
 class SessionLifetimeMiddleware:
     """Absolute timeout: a session ends SESSION_ABSOLUTE_SECONDS after sign-in, however active it is.
 
-    The idle timeout is Django's own (SESSION_COOKIE_AGE renewed by SESSION_SAVE_EVERY_REQUEST).
+    Idle timeout: Django's expiry (SESSION_COOKIE_AGE from the last save). Activity renews it by saving the
+    session, at most once per SESSION_ACTIVITY_WRITE_SECONDS rather than on every request (a write per
+    request costs more than most pages' reads); the idle limit is thus exact to within that interval.
     """
 
     def __init__(self, get_response):
@@ -39,6 +42,9 @@ class SessionLifetimeMiddleware:
                 request.session[LOGIN_AT_KEY] = now  # a session from before this rule: its clock starts now
             elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)  # flushes the server-side session; the request goes on as anonymous
+                return self.get_response(request)
+            if now - request.session.get(ACTIVITY_AT_KEY, 0) >= settings.SESSION_ACTIVITY_WRITE_SECONDS:
+                request.session[ACTIVITY_AT_KEY] = now  # modified: saved with a renewed expiry and cookie
         return self.get_response(request)
 
 

@@ -9,7 +9,7 @@ from .models import AuditLogEntry
 
 def audit_log_of(*, company, action=None, actor=None, date_from=None, date_to=None):
     """The company's entries, newest first; dates are whole days in the company's timezone."""
-    rows = AuditLogEntry.objects.all().select_related("actor")
+    rows = AuditLogEntry.objects.filter(company=company).select_related("actor")
     if action:
         rows = rows.filter(action=action)
     if actor is not None:

@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["accounts.api_filters.StrictFilterBackend"],  # django-filter, refusing blank typed values
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "accounts.api_errors.PlainMetadata",
@@ -275,10 +275,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions: idle timeout (the cookie's age is renewed by every request) and an absolute limit since sign-in
-# (accounts.security.middleware.SessionLifetimeMiddleware).
+# Sessions: idle timeout (expiry and cookie renewed by activity, written at most once a minute) and an absolute
+# limit since sign-in (accounts.security.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ACTIVITY_WRITE_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=7 * 24 * 60 * 60)
 # Login throttling (django-axes): the 6th attempt of one email from one address within the cool-off is refused.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -28,6 +28,9 @@ def test_heatmap_cells_carry_the_audit_urls(alpha, history, api_client_for):
                                                             chart="heatmap")).json()
     links = {link for row in body["figure"]["data"][0]["customdata"] for link in row if link}
     assert links and all(link.startswith("/c/alpha/dashboard/audits/") for link in links)
+    table = body["table"]  # the "show as table" alternative: each department row links to its audit
+    assert len(table["row_links"]) == len(table["rows"])
+    assert {link for link in table["row_links"] if link} <= links
 
 
 def test_factor_drill_down_chart_needs_a_factor(alpha, history, api_client_for):

@@ -7,7 +7,7 @@ from dashboards import selectors
 from dashboards.filters import Filters
 from tests.dashboards.conftest import build_history
 
-OVERVIEW_QUERIES = 8
+OVERVIEW_QUERIES = 7
 
 
 def quarters(n, first_year=2015):

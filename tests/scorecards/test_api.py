@@ -247,3 +247,42 @@ def test_api_token_of_the_company_can_bulk_upsert(alpha, frozen_after_quarter):
     response = api.post(f"{BASE}/activity/bulk/", bulk_body(), format="json", HTTP_IDEMPOTENCY_KEY="t1",
                         HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_requests_with_one_key_apply_the_rows_once(alpha):
+    import datetime
+    import threading
+
+    from django.db import connection
+    from django_scopes import scope
+
+    from scorecards import services
+
+    seller = alpha.member(Role.SALES_MANAGER)
+    rows = [(seller.pk, datetime.date(2026, 4, 1), {"calls": 40, "meetings": 2, "proposals": 1})]
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            with scope(company=alpha.company):
+                results.append(services.activity_bulk_upsert(company=alpha.company, by=None, key="race", body={"r": 1},
+                                                             rows=rows, today=datetime.date(2026, 4, 15)))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert results[0][1]["created"] == 1
+    with scopes_disabled():
+        assert ActivityEntry.objects.filter(company=alpha.company).count() == 1
+        assert ImportBatch.objects.filter(company=alpha.company, key="race").count() == 1

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from scorecards.models import ActivityEntry
+from tests.scorecards.test_selectors import audit_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
@@ -47,6 +48,7 @@ def test_manager_daily_entry_and_head_of_sales_team_view(chromium_page, live_ser
     assert (entry.calls, entry.meetings, entry.proposals) == (37, 3, 2)
     assert page.errors == []
 
+    audit_round(alpha)  # product and sales technology are the weakest factors of 2026-Q1
     sign_in(page, live_server, alpha.user(Role.DEPARTMENT_HEAD))
     page.goto(f"{live_server.url}/c/alpha/scorecards/team/?period=2026-Q1")
     expect(page.locator("body[data-charts-ready=true]")).to_have_count(1, timeout=20000)
@@ -54,6 +56,8 @@ def test_manager_daily_entry_and_head_of_sales_team_view(chromium_page, live_ser
     expect(page.locator("#verdict-chart .js-plotly-plot, #verdict-chart.js-plotly-plot")).to_have_count(1)
     expect(page.locator("#quadrant-chart .point")).to_have_count(2)
     expect(page.get_by_role("cell", name="Below the norm: calls at 58 % of norm; knowledge 52.")).to_be_visible()
+    expect(page.get_by_role("cell", name="The manager did their part; look at Product and Sales technology.")
+           ).to_be_visible()
     page.screenshot(path=str(SHOTS / "scorecards_team.png"), full_page=True)
     assert page.errors == []
 

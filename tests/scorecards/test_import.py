@@ -104,6 +104,17 @@ def test_comma_separated_file_with_bom_reads(alpha):
     assert result.ok and result.rows[0].counts == {"calls": 5, "meetings": 0, "proposals": 0}
 
 
+def test_excel_unicode_text_in_utf16_reads(alpha):
+    text = "email\tdate\tcalls\tmeetings\tproposals\nseller@alpha.test\t2026-04-01\t40\t2\t1\n"
+    result = run_preview(alpha, text, encoding="utf-16")
+    assert result.ok and result.rows[0].counts == {"calls": 40, "meetings": 2, "proposals": 1}
+
+
+def test_unreadable_csv_is_a_file_error_not_a_crash(alpha):
+    result = run_preview(alpha, HEADER + '"' + "x" * 200_000 + "\n")
+    assert not result.ok and "not a readable CSV file" in result.file_errors[0]
+
+
 def test_xlsx_workbook_reads(alpha):
     book = Workbook()
     sheet = book.active

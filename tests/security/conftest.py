@@ -53,6 +53,7 @@ def fill_other_apps(tenant, *, audit, answer):
         ActivityEntry,
         ActivityNorm,
         DayOff,
+        Holiday,
         ImportBatch,
         KnowledgeAttempt,
         KnowledgeCheck,
@@ -79,6 +80,7 @@ def fill_other_apps(tenant, *, audit, answer):
         ScorecardSettings.objects.create(company=company)
         ActivityNorm.objects.create(company=company, manager=seller)
         DayOff.objects.create(company=company, manager=seller, date=day)
+        Holiday.objects.create(company=company, date=date(2026, 3, 9), name="Holiday")
         ActivityEntry.objects.create(company=company, manager=seller, date=day, calls=12, meetings=2, proposals=1)
         ImportBatch.objects.create(company=company, key="fill", kind="api", created_by=admin.user)
         check = KnowledgeCheck.objects.create(company=company, title="Product basics", is_published=True,

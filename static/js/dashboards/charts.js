@@ -30,6 +30,54 @@
     });
   }
 
+  var NUMBERS = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 2 });
+
+  function cellText(value) {
+    if (value === null || value === undefined || value === "") { return "\u2014"; }
+    return typeof value === "number" ? NUMBERS.format(value) : String(value);
+  }
+
+  function fillTable(element, table) {
+    /* "Show as table": the same rows as the chart, built from the figure JSON (text nodes only). */
+    var holder = document.querySelector('[data-table-for="' + element.id + '"]');
+    if (!holder || !table) { return; }
+    var t = document.createElement("table");
+    t.createCaption().textContent = table.caption;
+    var headRow = t.createTHead().insertRow();
+    table.columns.forEach(function (column) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = column;
+      headRow.appendChild(th);
+    });
+    var body = t.createTBody();
+    var links = table.row_links || [];
+    table.rows.forEach(function (row, index) {
+      var tr = body.insertRow();
+      row.forEach(function (value, column) {
+        var cell = document.createElement(column === 0 ? "th" : "td");
+        var link = column === 0 && links[index];
+        if (column === 0) { cell.scope = "row"; }
+        if (link && link.charAt(0) === "/" && link.charAt(1) !== "/") {
+          var a = document.createElement("a");
+          a.href = link;
+          a.textContent = cellText(value);
+          cell.appendChild(a);
+        } else {
+          cell.textContent = cellText(value);
+        }
+        tr.appendChild(cell);
+      });
+    });
+    if (!table.rows.length) {
+      var empty = body.insertRow().insertCell();
+      empty.colSpan = table.columns.length;
+      empty.textContent = holder.dataset.emptyText || "";
+    }
+    holder.textContent = "";
+    holder.appendChild(t);
+  }
+
   function draw(element) {
     var url = element.dataset.figureUrl;
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -41,6 +89,7 @@
         element.textContent = "";
         var summary = document.getElementById(element.dataset.summary);
         if (summary && payload.summary) { summary.textContent = payload.summary; }
+        fillTable(element, payload.table);
         return window.Plotly.react(element, payload.figure.data, payload.figure.layout, CONFIG).then(function () {
           if (!element.dataset.linked) { followLinks(element); element.dataset.linked = "1"; }
           element.dataset.drawn = "1";
