@@ -69,7 +69,7 @@ class CompanyScopeMiddleware:
         request.membership = membership
         if company.is_suspended:
             return render(request, "accounts/suspended.html", {"suspended_company": company}, status=403)
-        if False and company.require_two_factor and not has_confirmed_device(request.user):
+        if company.require_two_factor and not has_confirmed_device(request.user):
             return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
         return None
 

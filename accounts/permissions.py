@@ -89,7 +89,7 @@ class CompanyMemberPermission(permissions.BasePermission):
         request._request.membership = membership
         if company.is_suspended:
             raise exceptions.PermissionDenied(_("This company is suspended; contact the platform support."))
-        if False and company.require_two_factor and not has_confirmed_device(request.user):
+        if company.require_two_factor and not has_confirmed_device(request.user):
             raise exceptions.PermissionDenied(_("This company requires two-factor authentication; "
                                                 "set it up on your profile page first."))
         permission = getattr(view, "required_permission", None)

@@ -23,7 +23,7 @@ BASE_LEVEL = {"product": 2.6, "customers": 2.1, "market": 3.0, "advantage": 2.3,
               "sales_tech": 2.7, "automation": 1.8}
 SLOPE = {"product": 0.16, "customers": 0.2, "market": 0.05, "advantage": 0.14, "strategy": 0.22,
          "sales_tech": 0.15, "automation": 0.2}
-DECLINING, DECLINE_FROM, DECLINE_STEP = "sales_tech", QUARTERS - 3, 0.5
+DECLINING, DECLINE_FROM, DECLINE_STEP = "sales_tech", QUARTERS - 3, 0.8  # steep enough to beat the answer noise
 IT_LATE_QUARTERS, IT_MISSING_QUARTERS = {0, 1, 3, 4, 6}, {2, 5}
 
 TEXTS = {

@@ -314,9 +314,11 @@ def heatmap(*, company, filters, rounds=None):
     `rounds`: the round_rows already loaded for the same filters (the overview passes them), saving a query.
     """
     if rounds is None:
-        rounds = list(rounds_in_range(company, filters).order_by("-period_start")
-                      .annotate(running=Count("id", filter=in_progress_q(timezone.now(), path="")))
-                      .values("id", "period", "running"))
+        now = timezone.now()
+        rounds = [{"id": pk, "period": period, "running": deadline > now and (submitted or 0) < (expected or 0)}
+                  for pk, period, deadline, submitted, expected in rounds_in_range(company, filters)
+                  .order_by("-period_start").values_list("id", "period", "deadline", "submitted_count",
+                                                          "expected_count")]
     else:
         rounds = [{"id": r.round_id, "period": r.period, "running": r.in_progress} for r in reversed(rounds)]
     factors = factor_catalogue()

@@ -194,7 +194,9 @@ def update_logged(queryset, **values):
     fields = [model._meta.get_field(name) for name in values]
     attnames = [f.attname for f in fields]
     with transaction.atomic(using=queryset.db):
-        before = {row["pk"]: row for row in queryset.select_for_update().values("pk", *attnames)}
+        # pk order: concurrent writers lock the same rows in the same order; `of` locks these rows only.
+        locked = queryset.select_for_update(of=("self",)).order_by("pk").values("pk", *attnames)
+        before = {row["pk"]: row for row in locked}
         if not before:
             return 0
         count = queryset.filter(pk__in=list(before)).update(**values)
