@@ -228,11 +228,15 @@ def movers(falls, rises):
 
 
 def movers_range(moves):
-    """An x range with a margin of 40 % beyond the largest fall and rise, for the outside labels."""
+    """An x range with room beyond the largest fall and rise for the outside "−17 → 42" labels.
+
+    In a half-width card the plot is ~250 px wide and a label ~60 px: a margin of 75 % of the bars' span on
+    each labelled side keeps the largest fall's label clear of the department and factor names.
+    """
     low = min(0, *(m.delta for m in moves))
     high = max(0, *(m.delta for m in moves))
     span = max(high - low, 1)
-    return [low - 0.4 * span if low < 0 else -0.05 * span, high + 0.4 * span if high > 0 else 0.05 * span]
+    return [low - 0.75 * span if low < 0 else -0.05 * span, high + 0.75 * span if high > 0 else 0.05 * span]
 
 
 def open_actions(rows, action_list_url=""):
