@@ -1,8 +1,12 @@
 """Query-string filters that refuse what they do not understand (400), rather than silently ignoring it."""
 
+import datetime
+
 from django import forms
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
@@ -40,8 +44,11 @@ def query_bool(request, name):
     from rest_framework.exceptions import ValidationError
 
     field = StrictBooleanField(required=False)
+    value = request.query_params.get(name)
+    if value == "":
+        raise ValidationError({name: [_("Give a value or leave the parameter out.")]})
     try:
-        return field.clean(request.query_params.get(name))
+        return field.clean(value)
     except forms.ValidationError as error:
         raise ValidationError({name: error.messages}) from None
 
@@ -80,6 +87,28 @@ def strict_json_input():
 
         field_class.to_internal_value = to_internal_value
         field_class._strict_json = True
+
+
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)  # the widest real-world offset; PostgreSQL refuses beyond 15:59
+
+
+class SafeIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time whose UTC offset exists: `…-21:13` reached PostgreSQL and raised a 500."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())  # before it is converted to the current time zone
+            except ValueError:
+                parsed = None
+            offset = parsed.utcoffset() if parsed is not None else None
+            if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class SafeIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
 
 
 class StrictFilterBackend(filters.DjangoFilterBackend):

@@ -16,6 +16,27 @@ from tests.factories import CompanyFactory, DepartmentFactory, MembershipFactory
 pytest_plugins = ["tests.url_coverage", "tests.browser_support"]
 
 PASSWORD = "correct-horse-battery"
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def factor_catalogue_present(request, _django_db_marker):
+    """Transactional tests flush every table when they end, the data-migrated factor catalogue too: put it back.
+
+    Without this, whether a test finds the seven factors would depend on which tests ran before it.
+    """
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from audits.factor_catalogue import FACTORS
+    from audits.models import Factor
+
+    if Factor.objects.count() < len(FACTORS):
+        for row in FACTORS:
+            Factor.objects.update_or_create(key=row["key"], defaults={k: v for k, v in row.items() if k != "key"})
+
+
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

@@ -4,6 +4,8 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
+from accounts.api_filters import SafeIsoDateTimeFilter
+
 from .models import AuditAction, AuditLogEntry
 
 
@@ -20,8 +22,8 @@ class AuditLogFilter(filters.FilterSet):
 
     action = filters.ChoiceFilter(choices=AuditAction.choices)
     actor = filters.NumberFilter(field_name="actor_id", min_value=1, max_value=2**63 - 1)
-    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+    since = SafeIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = SafeIsoDateTimeFilter(field_name="at", lookup_expr="lte")
 
     class Meta:
         model = AuditLogEntry

@@ -146,7 +146,7 @@ def run_fuzz(*, schema, company_slug, tokens, real_ids, examples_per_role, cover
                     real = real_path_parameters(operation, real_ids[role])
                     if real:
                         runs.append({"company_slug": company_slug, **real})
-                    budget = max(1, examples_per_role // len(runs))
+                    budget = max(1, -(-examples_per_role // len(runs)))  # rounded up: never under the budget
                     for path_parameters in runs:
                         _fuzz_one(operation, role, headers, path_parameters, budget, project, seed, result,
                                   coverage=coverage)

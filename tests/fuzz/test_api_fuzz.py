@@ -123,5 +123,6 @@ def test_api_fuzz_finds_no_failures_for_any_role(fuzz_tenant):
         operation_filter=os.environ.get("FUZZ_OPERATIONS"),
     )
     print("\n" + result.summary())
-    assert result.operations >= 80
+    if not os.environ.get("FUZZ_OPERATIONS"):
+        assert result.operations >= 80  # every operation of the schema (80 when this was written)
     assert not result.failures and not result.server_errors, result.summary()

@@ -112,3 +112,23 @@ def test_a_typed_filter_given_empty_is_refused(alpha, api_client_for, path):
 def test_a_typed_filter_with_a_value_still_filters(alpha, api_client_for):
     response = api_client_for(alpha.member(Role.ADMIN)).get(api(alpha, "department-audits/?status=draft"))
     assert response.status_code == 200
+
+
+def test_a_date_time_filter_with_an_impossible_utc_offset_is_a_400_not_a_500(alpha, api_client_for):
+    # `-21:13` is a valid datetime for Python but PostgreSQL refused it: a 500 on the audit log list.
+    response = api_client_for(alpha.member(Role.ADMIN)).get(
+        api(alpha, "audit-log/"), {"since": "2026-04-11T13:12:26-21:13"})
+    assert response.status_code == 400
+    assert "since" in response.json()
+
+
+def test_a_date_time_filter_with_a_real_offset_still_filters(alpha, api_client_for):
+    response = api_client_for(alpha.member(Role.ADMIN)).get(
+        api(alpha, "audit-log/"), {"since": "2026-04-11T13:12:26+05:30"})
+    assert response.status_code == 200
+
+
+def test_an_empty_unread_flag_is_refused(alpha, api_client_for):
+    response = api_client_for(alpha.member(Role.SALES_MANAGER)).get(api(alpha, "notifications/?unread="))
+    assert response.status_code == 400
+    assert "unread" in response.json()

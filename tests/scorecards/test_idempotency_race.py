@@ -1,8 +1,4 @@
-"""The API bulk upsert under a race: two requests with one idempotency key apply the rows once (PostgreSQL).
-
-Its own file, named to run after test_browser.py: on PostgreSQL a transactional test that runs before a
-Playwright test leaves the factor catalogue flushed for it (see the report; the cause is in the shared fixtures).
-"""
+"""The API bulk upsert under a race: two requests with one idempotency key apply the rows once (PostgreSQL)."""
 
 import datetime
 import threading
