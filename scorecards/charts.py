@@ -58,6 +58,7 @@ def quadrant_figure(points, thresholds):
         "data": [trace],
         "layout": {
             "title": {"text": title},
+            # xgettext:no-python-format
             "xaxis": {"title": {"text": _("Activity, % of norm")}, "range": [0, AXIS_CAP], "zeroline": False},
             "yaxis": {"title": {"text": _("Plan attainment, %")}, "range": [0, AXIS_CAP], "zeroline": False},
             "shapes": [

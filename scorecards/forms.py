@@ -24,8 +24,10 @@ class NormForm(forms.Form):
 
 
 class SettingsForm(NormForm):
+    # xgettext:no-python-format
     activity_threshold = forms.IntegerField(label=_("Activity threshold, % of norm"), min_value=0, max_value=200)
     knowledge_threshold = forms.IntegerField(label=_("Knowledge threshold, score 0–100"), min_value=0, max_value=100)
+    # xgettext:no-python-format
     plan_threshold = forms.IntegerField(label=_("Plan threshold, % of plan"), min_value=0, max_value=200)
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3,
                                help_text=_("Three-letter code, for example RUB, EUR, USD."))

@@ -31,6 +31,7 @@ class ScorecardSettings(models.Model):
 
     company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="scorecard_settings")
     activity_threshold = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("activity threshold, % of norm"), default=90, validators=PERCENT,
         help_text=_("Activity at or above this share of the norm counts as met."),
     )
@@ -39,6 +40,7 @@ class ScorecardSettings(models.Model):
         help_text=_("A knowledge score at or above this counts as met."),
     )
     plan_threshold = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("plan threshold, % of plan"), default=90, validators=PERCENT,
         help_text=_("Results at or above this share of the plan count as met."),
     )

@@ -63,6 +63,8 @@ def test_demo_trends_most_factors_improve_and_sales_technology_declines(built):
     assert strategy[-2] > strategy[0]
     assert sales_tech[-2] < sales_tech[-4]  # the last three quarters slide
     assert sales_tech[-4] > sales_tech[0]  # after climbing before
+    product = factor_series(company, "product")
+    assert product[-2] < product[-3]  # product dips in the last closed quarter too (the scorecard's story)
 
 
 def test_demo_it_is_often_late_or_missing(built):
