@@ -20,6 +20,7 @@
       });
       markReady();
     })
-    .catch(function () { say(document.documentElement.lang === "ru" ? "Не удалось загрузить графики." : "The charts could not be loaded."); });
+    // The message comes translated from the page, like every other text.
+    .catch(function () { say(status ? status.getAttribute("data-failed") : ""); });
   function markReady() { document.body.setAttribute("data-charts-ready", "true"); }
 })();
