@@ -87,6 +87,25 @@ def strict_json_input():
 
         field_class.to_internal_value = to_internal_value
         field_class._strict_json = True
+    _strict_related_fields(serializers)
+
+
+def _strict_related_fields(serializers):
+    """A related field given "" is an error in JSON; DRF turned it into null (e.g. `"department": ""`)."""
+    related = serializers.RelatedField
+    if getattr(related, "_strict_json", False):
+        return
+    original = related.run_validation
+
+    def run_validation(self, data=serializers.empty, _original=original):
+        if isinstance(data, str) and data == "":
+            if "incorrect_type" in self.error_messages:
+                self.fail("incorrect_type", data_type="str")
+            raise serializers.ValidationError(self.error_messages.get("invalid", "Invalid value."), code="invalid")
+        return _original(self, data)
+
+    related.run_validation = run_validation
+    related._strict_json = True
 
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)  # the widest real-world offset; PostgreSQL refuses beyond 15:59

@@ -18,10 +18,17 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+AXES_USERNAME_MAX = 255
+
+
 def lockout_username(request, credentials):
-    """Emails are case-insensitive logins, so `Alice@X` and `alice@x` count as one account."""
+    """Emails are case-insensitive logins, so `Alice@X` and `alice@x` count as one account.
+
+    Cut to the length axes stores (255) and without NUL bytes: a failed sign-in with junk in the email field
+    must still be counted, not crash on PostgreSQL.
+    """
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower() or None
+    return str(username).replace("\x00", "").strip().lower()[:AXES_USERNAME_MAX] or None
 
 
 def lockout_response(request, *args, **kwargs):

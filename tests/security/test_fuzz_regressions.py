@@ -132,3 +132,11 @@ def test_an_empty_unread_flag_is_refused(alpha, api_client_for):
     response = api_client_for(alpha.member(Role.SALES_MANAGER)).get(api(alpha, "notifications/?unread="))
     assert response.status_code == 400
     assert "unread" in response.json()
+
+
+def test_an_empty_string_for_a_related_field_is_a_field_error_not_null(alpha, api_client_for):
+    api = api_client_for(alpha.members["admin"])
+    response = api.post(f"/api/v1/companies/{alpha.company.slug}/invitations/",
+                        {"email": "new.person@alpha.test", "role": "executive", "department": ""}, format="json")
+    assert response.status_code == 400
+    assert "department" in response.json()
