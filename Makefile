@@ -30,8 +30,10 @@ run: $(STAMP) messages
 	@echo "Starting web on http://127.0.0.1:$(PORT)/ with a Celery worker and Celery beat. Ctrl-C stops them all."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start -p $(PORT)
 
+# Two test processes by default (pytest-xdist; this machine has 2 cores): `make test TEST_WORKERS=0` runs in one.
+TEST_WORKERS ?= 2
 test: $(STAMP) messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # API fuzzing, the long run: schemathesis on every operation as each of the 4 roles, 100 generated examples per
 # operation and role plus the coverage phase, on PostgreSQL (CI runs the same test with 25 per role, no coverage).

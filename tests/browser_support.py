@@ -38,22 +38,17 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path, django_db_setup):
-    """One headless chromium for the whole session."""
+def browser(chromium_path):
+    """One headless chromium for the whole session.
+
+    Transactional tests flush every table, the data-migrated factor catalogue too; `factor_catalogue_present`
+    (tests/conftest.py) puts it back, so no test needs serialized_rollback.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("the playwright package is not installed")
-    from django.db import connections
-
-    # Playwright's running event loop gives the test thread new connection objects; without the serialized
-    # data that serialized_rollback restores, transactional tests after the first browser test found the
-    # factor catalogue flushed (PostgreSQL). Carry it over.
-    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()

@@ -117,11 +117,11 @@ def record(*, action, company_id=None, obj=None, changes=None, actor=None, actor
     """Append one entry (the only way entries are written)."""
     actor = actor or current_actor()
     entry = AuditLogEntry(
-        company_id=company_id, actor=actor, actor_email=actor_email or (actor.email if actor else ""),
+        company_id=company_id, actor=actor, actor_email=(actor_email or (actor.email if actor else ""))[:254],
         action=action, changes=changes or {}, ip_address=current_ip(),
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=object_repr or (safe_repr(obj) if obj is not None else ""),
+        object_repr=(object_repr or (safe_repr(obj) if obj is not None else ""))[:200],
     )
     entry.save()
     return entry

@@ -134,7 +134,7 @@ def test_a_monthly_schedule_opens_monthly_rounds(alpha, questionnaire, matrix, a
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_period_create_one_round(alpha, questionnaire, matrix):
     barrier = threading.Barrier(2)
     results, errors = [], []

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_admin_signs_in_through_the_form_and_lands_on_the_demo_company(page, screenshot):

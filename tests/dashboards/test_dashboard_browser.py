@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from audits import demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 CHART_COUNT = 8

@@ -57,7 +57,7 @@ def run_together(count, target):
 # ---------------------------------------------------------------- exactly once (PostgreSQL)
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_exactly_one_email(alpha):
     notification = planned_for(alpha)
     results = run_together(2, lambda: tasks.send_notification(notification.pk))
@@ -70,7 +70,7 @@ def test_two_workers_at_once_send_exactly_one_email(alpha):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_planners_at_once_create_each_notification_once(alpha, open_audit):
     open_audit(opened_at=timezone.now() - datetime.timedelta(days=20), deadline=timezone.now() - datetime.timedelta(days=4))
     with scope(company=alpha.company):
@@ -110,7 +110,7 @@ def queued_send_ids(broker_url):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_broker_outage_keeps_requests_fast_and_loses_nothing(alpha, client_for):
     failed = planned_for(alpha, status=Status.FAILED)
     with live.redis_server() as redis, live.celery_using(redis.url):
@@ -144,7 +144,7 @@ def worker_database_url():
 
 @pytest.mark.redis
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_the_round_opened_reminder_to_smtp_exactly_once(alpha):
     ready_for_rounds(alpha)
     with scope(company=alpha.company):

@@ -13,7 +13,7 @@ from accounts.models import Role
 from scorecards.models import ActivityEntry
 from tests.scorecards.test_selectors import audit_round
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 
 

@@ -13,7 +13,7 @@ from scorecards.models import ActivityEntry, ImportBatch
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_apply_the_rows_once(alpha):
     seller = alpha.member(Role.SALES_MANAGER)
     rows = [(seller.pk, datetime.date(2026, 4, 1), {"calls": 40, "meetings": 2, "proposals": 1})]
