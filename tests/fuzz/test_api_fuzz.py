@@ -23,7 +23,7 @@ from accounts.services import api_token_create
 from audits.models import ActionItem, DepartmentAudit, Question, Questionnaire
 from tests.fuzz.runner import env_int, load_schema, run_fuzz
 
-pytestmark = [pytest.mark.postgres]
+pytestmark = [pytest.mark.postgres, pytest.mark.fuzz]
 
 ROLE_EMAILS = {
     Role.ADMIN: f"admin@{NORTHWIND.domain}",
