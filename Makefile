@@ -48,6 +48,7 @@ fuzz-ci: $(STAMP)
 	$(BIN)/python -m pytest tests/fuzz -m fuzz -s -p no:warnings $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: $(STAMP)
