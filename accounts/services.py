@@ -61,6 +61,13 @@ def company_delete(*, company):
     company_delete_with_data(company=company)
 
 
+def company_delete_by_slug(*, slug):
+    """Delete the company with this slug, if any (benchmarks recreate their throw-away tenants)."""
+    company = Company.objects.filter(slug=slug).first()
+    if company is not None:
+        company_delete(company=company)
+
+
 # ---------------------------------------------------------------- departments
 
 def _check_department_name(*, company, name, exclude_pk=None):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Company, Department, Membership, Role, User
-from accounts.services import company_delete
+from accounts.services import company_delete_by_slug
 from audits.models import (
     ActionItem,
     DepartmentAudit,
@@ -43,18 +43,11 @@ def score_for(factor_index, department_index, round_index):
     return round(40 + (factor_index * 7 + department_index * 3 + round_index * (factor_index - 3)) % 55, 2)
 
 
-def remove_company():
-    """Delete a previous benchmark company through the platform's own deletion service."""
-    old = Company.objects.filter(slug=SLUG).first()
-    if old is not None:
-        company_delete(company=old)
-
-
 def build_company():
     """Create (or recreate) the benchmark company with stored scores, through bulk_create."""
     # Management code working on one throw-away tenant before any scope exists.
     with scopes_disabled():
-        remove_company()
+        company_delete_by_slug(slug=SLUG)
         company = Company.objects.create(name="Bench Dashboards", slug=SLUG, language="en")
         user, _ = User.objects.get_or_create(email=EMAIL, defaults={"first_name": "Bench"})
         Membership.objects.create(company=company, user=user, role=Role.EXECUTIVE)
@@ -217,6 +210,6 @@ def run(stdout, options=None):
                  "request costs (session, user, company, membership).\n")
     if not options.get("keep"):
         with scopes_disabled():  # management code removing its own throw-away tenant
-            remove_company()
+            company_delete_by_slug(slug=SLUG)
             User.objects.filter(email=EMAIL).delete()
     return rows

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Company, Membership, Role, User
-from accounts.services import company_delete
+from accounts.services import company_delete_by_slug
 
 from . import imports, services
 from .models import ActivityEntry
@@ -20,18 +20,11 @@ ROWS, MANAGERS = 10_000, 20
 TODAY = datetime.date(2026, 6, 30)
 
 
-def remove_company():
-    """Delete a previous benchmark company through the platform's own deletion service."""
-    old = Company.objects.filter(slug=SLUG).first()
-    if old is not None:
-        company_delete(company=old)
-
-
 def build_company():
     """A throw-away company with an admin and MANAGERS sales managers; returns (company, admin, emails)."""
     # Management code working on one throw-away tenant before any scope exists.
     with scopes_disabled():
-        remove_company()
+        company_delete_by_slug(slug=SLUG)
         company = Company.objects.create(name="Bench Scorecards", slug=SLUG, language="en")
         admin, _ = User.objects.get_or_create(email="bench-scorecards-admin@example.invalid")
         Membership.objects.create(company=company, user=admin, role=Role.ADMIN)
@@ -78,4 +71,4 @@ def run(stdout, options):
             stdout.write(f"  rows stored: {ActivityEntry.objects.filter(company=company).count():,}")
     finally:
         with scopes_disabled():
-            remove_company()
+            company_delete_by_slug(slug=SLUG)
