@@ -1,6 +1,7 @@
 """factory_boy factories. Tenant rows are created inside the company's scope by the factories."""
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django_scopes import scopes_disabled
 
 from accounts.models import Company, Department, Membership, Role, User
@@ -25,7 +26,8 @@ class UserFactory(ScopeFreeFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    # Hashed up front (MD5 in tests): no post-generation save, one INSERT per user.
+    password = factory.LazyFunction(lambda: make_password("correct-horse-battery"))
 
 
 class CompanyFactory(ScopeFreeFactory):
