@@ -1,13 +1,11 @@
 """The public invitation page: signed, expiring, single-use; attaches or creates an account."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -15,6 +13,7 @@ from django_scopes import scopes_disabled
 from accounts import services
 from accounts.models import Company, Membership, Role
 from tests.accounts.page_helpers import body, invite
+from tests.concurrency import run_together
 from tests.factories import MembershipFactory, UserFactory
 
 User = get_user_model()
@@ -169,22 +168,14 @@ def test_deactivated_user_in_several_companies_keeps_the_others(alpha, beta, cli
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_accepts_of_one_link_make_one_account(alpha):
     invitation = invite(alpha, "race@example.com")
-    barrier, results = threading.Barrier(2), []
-
     def accept():
         try:
-            barrier.wait(timeout=5)
             services.invitation_accept(invitation=invitation, password=STRONG)
-            results.append("joined")
         except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
+            return "refused"
+        return "joined"
 
-    threads = [threading.Thread(target=accept) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    results, errors = run_together(accept, timeout=10)
+    assert errors == []
     assert sorted(results) == ["joined", "refused"]
     assert User.objects.filter(email="race@example.com").count() == 1

@@ -1,17 +1,16 @@
 """Opening rounds (idempotent, also under concurrency), deadlines, overdue marking, the schedule."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django_scopes import scope
 
 from accounts import services as accounts_services
 from audits import services
 from audits.models import AuditStatus, AuditTransition, DepartmentAudit, Round
+from tests.concurrency import run_together
 
 from .conftest import OCT_2_MSK
 
@@ -136,24 +135,11 @@ def test_a_monthly_schedule_opens_monthly_rounds(alpha, questionnaire, matrix, a
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_period_create_one_round(alpha, questionnaire, matrix):
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
     def open_round():
-        try:
-            barrier.wait(timeout=10)
-            with scope(company=alpha.company):
-                results.append(services.round_open(company=alpha.company, period="2026-Q4", now=OCT_2_MSK))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with scope(company=alpha.company):
+            return services.round_open(company=alpha.company, period="2026-Q4", now=OCT_2_MSK)
 
-    threads = [threading.Thread(target=open_round) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = run_together(open_round)
     assert errors == []
     assert sorted(created for _, created in results) == [False, True]
     assert len({round.pk for round, _ in results}) == 1

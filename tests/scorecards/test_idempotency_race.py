@@ -1,15 +1,14 @@
 """The API bulk upsert under a race: two requests with one idempotency key apply the rows once (PostgreSQL)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from scorecards import services
 from scorecards.models import ActivityEntry, ImportBatch
+from tests.concurrency import run_together
 
 
 @pytest.mark.postgres
@@ -17,24 +16,12 @@ from scorecards.models import ActivityEntry, ImportBatch
 def test_two_concurrent_requests_with_one_key_apply_the_rows_once(alpha):
     seller = alpha.member(Role.SALES_MANAGER)
     rows = [(seller.pk, datetime.date(2026, 4, 1), {"calls": 40, "meetings": 2, "proposals": 1})]
-    barrier, results, errors = threading.Barrier(2), [], []
-
     def send():
-        try:
-            barrier.wait(timeout=10)
-            with scope(company=alpha.company):
-                results.append(services.activity_bulk_upsert(company=alpha.company, by=None, key="race", body={"r": 1},
-                                                             rows=rows, today=datetime.date(2026, 4, 15)))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+        with scope(company=alpha.company):
+            return services.activity_bulk_upsert(company=alpha.company, by=None, key="race", body={"r": 1},
+                                                 rows=rows, today=datetime.date(2026, 4, 15))
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = run_together(send)
     assert errors == []
     assert len(results) == 2 and results[0] == results[1]
     assert results[0][1]["created"] == 1
