@@ -8,22 +8,19 @@ share them without touching the database again.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.functions import Cast
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from audits.models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
     DepartmentAudit,
-    Factor,
     FactorResponsibility,
     FactorScore,
     Responsibility,
-    RoundFactorScore,
 )
 
+from . import sql
 from .models import DashboardSettings
 
 
@@ -64,11 +61,6 @@ class RoundRow:
 def settled(rounds):
     """Rounds whose scores are final (the headline, movers and comparisons read only these)."""
     return [r for r in rounds if not r.in_progress]
-
-
-def in_progress_q(now, path="round__"):
-    """Q for rounds still running: deadline ahead and not every department audit submitted."""
-    return Q(**{f"{path}deadline__gt": now, f"{path}submitted_count__lt": F(f"{path}expected_count")})
 
 
 @dataclass
@@ -165,8 +157,7 @@ def to_dicts(rows):
 def factor_catalogue():
     """[(key, localized name)] of the seven factors in catalogue order (one query)."""
     ru = russian()
-    return [(key, (name_ru if ru and name_ru else name_en))
-            for key, name_en, name_ru in Factor.objects.order_by("position").values_list("key", "name_en", "name_ru")]
+    return [(key, (name_ru if ru and name_ru else name_en)) for key, name_en, name_ru in sql.factor_names()]
 
 
 def in_range(filters, path=""):
@@ -179,58 +170,24 @@ def in_range(filters, path=""):
     return q
 
 
-def rounds_in_range(company, filters):
-    return company.audit_rounds.filter(in_range(filters))
-
-
-def punctuality():
-    """Conditional counts of department audits: on time, late, pending (deadline ahead), missing."""
-    now = timezone.now()
-    return {
-        "n_expected": Count("id"),
-        "n_on_time": Count("id", filter=Q(first_submitted_at__lte=F("deadline"))),
-        "n_late": Count("id", filter=Q(first_submitted_at__gt=F("deadline"))),
-        "n_pending": Count("id", filter=Q(first_submitted_at__isnull=True, deadline__gt=now)),
-        "n_missing": Count("id", filter=Q(first_submitted_at__isnull=True, deadline__lte=now)),
-    }
-
-
 # ---------------------------------------------------------------- selectors
 
 def round_rows(*, company, filters):
     """One row per round in range (oldest first): system index, its change, completion, punctuality. 1 query."""
-    audit_filter = Q(audits__department=filters.department) if filters.department else Q()
-    now = timezone.now()
-    rows = (
-        rounds_in_range(company, filters)
-        .order_by("period_start")
-        .annotate(
-            n_audits=Count("audits", filter=audit_filter),
-            n_on_time=Count("audits", filter=audit_filter & Q(audits__first_submitted_at__lte=F("audits__deadline"))),
-            n_late=Count("audits", filter=audit_filter & Q(audits__first_submitted_at__gt=F("audits__deadline"))),
-            n_pending=Count("audits", filter=audit_filter & Q(audits__first_submitted_at__isnull=True,
-                                                              audits__deadline__gt=now)),
-            n_missing=Count("audits", filter=audit_filter & Q(audits__first_submitted_at__isnull=True,
-                                                              audits__deadline__lte=now)),
-        )
-        .values("id", "period", "period_start", "system_index", "expected_count", "submitted_count", "deadline",
-                "n_audits", "n_on_time", "n_late", "n_pending", "n_missing")
-    )
     result, previous_index = [], None
-    for row in rows:
-        index = as_float(row["system_index"])
+    for (round_id, period, period_start, index, expected_count, submitted_count, running, n_audits, on_time, late,
+         pending, missing) in sql.round_rows(company, filters):
+        index = as_float(index)
         if filters.department:
-            expected, submitted = row["n_audits"], row["n_on_time"] + row["n_late"]
+            expected, submitted = n_audits, on_time + late
         else:
-            expected, submitted = row["expected_count"] or row["n_audits"], row["submitted_count"]
-        running = row["deadline"] > now and (row["submitted_count"] or 0) < (row["expected_count"] or 0)
+            expected, submitted = expected_count or n_audits, submitted_count
         change = round(index - previous_index, 2) if index is not None and previous_index is not None else None
         result.append(RoundRow(
-            round_id=row["id"], period=row["period"], period_start=row["period_start"].isoformat(),
+            round_id=round_id, period=period, period_start=sql.iso_date(period_start),
             system_index=index, index_change=change, expected=expected, submitted=submitted,
             completion=round(submitted / expected, 4) if expected else None,
-            on_time=row["n_on_time"], late=row["n_late"], pending=row["n_pending"], missing=row["n_missing"],
-            in_progress=running,
+            on_time=on_time, late=late, pending=pending, missing=missing, in_progress=bool(running),
         ))
         if not running:  # changes are measured between settled rounds
             previous_index = index if index is not None else previous_index
@@ -241,14 +198,7 @@ def factor_series(*, company, filters):
     """Company factor scores per round (or one department's, with the department filter). 1–2 queries."""
     if filters.department:
         return department_factor_series(company=company, filters=filters, department=filters.department)
-    rows = (
-        RoundFactorScore.objects.filter(in_range(filters, "round__"), company=company)
-        .exclude(in_progress_q(timezone.now()))  # a running round's company scores are partial
-        .order_by("round__period_start", "factor__position")
-        .values_list("round__period", "factor__key", "factor__name_en", "factor__name_ru", "departments_answered",
-                     "accountable_department__name", "round__expected_count", "round__submitted_count",
-                     Cast("score", FloatField()))  # a float (exact to the stored 2 decimals): no Decimal per row
-    )
+    rows = sql.company_factor_scores(company, filters)
     ru = russian()
     return [
         FactorPoint(
@@ -271,22 +221,14 @@ def accountable_departments(*, company):
 def department_factor_series(*, company, filters, department):
     """One department's factor scores per round, from its audits' stored scores (2 queries)."""
     accountable = accountable_departments(company=company)
-    rows = (
-        FactorScore.objects.filter(in_range(filters, "audit__round__"), company=company,
-                                   audit__department=department)
-        .order_by("audit__round__period_start", "factor__position")
-        .values("audit__round__period", "factor__key", "factor__name_en", "factor__name_ru", "score",
-                "audit__first_submitted_at")
-    )
+    ru = russian()
     return [
         FactorPoint(
-            period=row["audit__round__period"], factor=row["factor__key"],
-            factor_name=localized_name(row, "factor__"), score=as_float(row["score"]),
-            departments_answered=1 if row["score"] is not None else 0,
-            completion=1.0 if row["audit__first_submitted_at"] else 0.0,
-            accountable_department=accountable.get(row["factor__key"]),
+            period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
+            departments_answered=1 if score is not None else 0, completion=1.0 if submitted else 0.0,
+            accountable_department=accountable.get(key),
         )
-        for row in rows
+        for period, key, name_en, name_ru, score, submitted in sql.department_factor_scores(company, filters, department)
     ]
 
 
@@ -314,35 +256,26 @@ def heatmap(*, company, filters, rounds=None):
     `rounds`: the round_rows already loaded for the same filters (the overview passes them), saving a query.
     """
     if rounds is None:
-        now = timezone.now()
-        rounds = [{"id": pk, "period": period, "running": deadline > now and (submitted or 0) < (expected or 0)}
-                  for pk, period, deadline, submitted, expected in rounds_in_range(company, filters)
-                  .order_by("-period_start").values_list("id", "period", "deadline", "submitted_count",
-                                                          "expected_count")]
+        rounds = [{"id": pk, "period": period, "running": bool(running)}
+                  for pk, period, running in sql.rounds_newest_first(company, filters)]
     else:
         rounds = [{"id": r.round_id, "period": r.period, "running": r.in_progress} for r in reversed(rounds)]
     factors = factor_catalogue()
     chosen = next((r for r in rounds if r["period"] == filters.round_period), None)
-    if chosen is None and filters.round_period:
-        chosen = company.audit_rounds.filter(period=filters.round_period).values("id", "period").first()
+    if chosen is None and filters.round_period:  # a round outside the range may still be chosen
+        found = sql.round_by_period(company, filters.round_period)
+        chosen = {"id": found[0], "period": found[1]} if found else None
     if chosen is None and rounds:  # the latest settled round, else the running one
         chosen = next((r for r in rounds if not r["running"]), rounds[0])
     result = Heatmap(period=chosen["period"] if chosen else None, factors=factors,
                      periods=[r["period"] for r in rounds])
     if chosen is None:
         return result
-    # Driven from the round's audits (round index), not from every stored score of the company; a left join
-    # keeps departments whose audit has no scores yet (blank rows), so one query gives rows and cells.
-    audits = DepartmentAudit.objects.filter(company=company, round_id=chosen["id"])
-    if filters.department:
-        audits = audits.filter(department=filters.department)
-    rows = audits.order_by("department__name", "department_id").values_list(
-        "id", "department_id", "department__name", "status", "factor_scores__factor__key",
-        Cast("factor_scores__score", FloatField()))
+    # One query gives rows and cells: a department whose audit has no scores yet comes as a blank row.
     departments, cells = {}, result.cells
-    for audit_id, department_id, name, status, factor_key, score in rows:
+    for audit_id, department_id, name, status, factor_key, score in sql.heatmap_cells(company, filters, chosen["id"]):
         departments.setdefault(department_id, name)
-        if factor_key is not None:  # score: a float exact to the stored 2 decimals (Cast above)
+        if factor_key is not None:
             cells.append(HeatmapCell(department_id, name, factor_key, score, audit_id, status))
     result.departments = list(departments.items())
     return result
@@ -350,53 +283,33 @@ def heatmap(*, company, filters, rounds=None):
 
 def completion_by_department(*, company, filters):
     """Per department over the range: audits expected, on time, late, pending, missing. 1 query."""
-    audits = DepartmentAudit.objects.filter(in_range(filters, "round__"), company=company)
-    if filters.department:
-        audits = audits.filter(department=filters.department)
-    rows = audits.values("department_id", "department__name").annotate(**punctuality()).order_by("department__name")
     return [
-        DepartmentCompletion(department_id=row["department_id"], department=row["department__name"],
-                             expected=row["n_expected"], on_time=row["n_on_time"], late=row["n_late"],
-                             pending=row["n_pending"], missing=row["n_missing"])
-        for row in rows
+        DepartmentCompletion(department_id=department_id, department=name, expected=expected, on_time=on_time,
+                             late=late, pending=pending, missing=missing)
+        for department_id, name, expected, on_time, late, pending, missing
+        in sql.department_punctuality(company, filters)
     ]
 
 
 def department_series(*, company, filters, factor_key="", round_ids=None):
     """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query.
 
-    `round_ids` narrows it to some rounds (the movers need only the latest two).
+    `round_ids` narrows it to some rounds (the movers need only the latest two; none: no query).
     """
-    # Driven from the audits (round and company indexes), not from every stored score of the company.
-    audits = DepartmentAudit.objects.filter(in_range(filters, "round__"), company=company)
-    if round_ids is not None:
-        audits = audits.filter(round_id__in=round_ids)
-    if filters.department:
-        audits = audits.filter(department=filters.department)
-    # One filter() call: the factor condition and the average use the same join to the scores.
-    audits = audits.filter(factor_scores__isnull=False, **({"factor_scores__factor__key": factor_key}
-                                                             if factor_key else {}))
-    rows = (
-        audits.values("department_id", "department__name", "round__period", "round__period_start")
-        .annotate(mean=Avg(Cast("factor_scores__score", FloatField())))  # a float: no Decimal per row
-        .order_by("round__period_start", "department__name")
-        .values_list("department_id", "department__name", "round__period", "mean")
-    )
+    if round_ids is not None and not round_ids:
+        return []
     return [DepartmentPoint(department_id=department_id, department=name, period=period, score=as_float(mean))
-            for department_id, name, period, mean in rows]
+            for department_id, name, period, mean
+            in sql.department_means(company, filters, factor_key=factor_key, round_ids=round_ids)]
 
 
 def open_actions_by_factor(*, company, filters):
     """Open and in-progress action items per factor (None factor = not tied to a factor). 1 query."""
-    actions = ActionItem.objects.filter(company=company, status__in=OPEN_ACTION_STATUSES)
-    if filters.department:
-        actions = actions.filter(Q(audit__department=filters.department) | Q(owner__department=filters.department))
-    rows = actions.values("factor__key", "factor__name_en", "factor__name_ru", "factor__position").annotate(
-        n=Count("id")).order_by("factor__position")
+    ru = russian()
     return [
-        ActionCount(factor=row["factor__key"] or "", open_actions=row["n"],
-                    factor_name=localized_name(row, "factor__") if row["factor__key"] else "")
-        for row in rows
+        ActionCount(factor=key or "", open_actions=count,
+                    factor_name=(name_ru if ru and name_ru else name_en) if key else "")
+        for key, name_en, name_ru, count in sql.open_actions(company, filters, [str(s) for s in OPEN_ACTION_STATUSES])
     ]
 
 

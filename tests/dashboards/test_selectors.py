@@ -1,7 +1,7 @@
 """Selectors: aggregated rows from stored scores in a constant number of queries."""
 
 import pytest
-from django_scopes import scope
+from django_scopes import ScopeError, scope
 
 from dashboards import selectors
 from dashboards.filters import Filters
@@ -103,3 +103,24 @@ def test_selectors_never_read_another_company(alpha, beta, history):
         rows = selectors.score_rows(company=alpha.company, filters=Filters())
     assert {r["department"] for r in rows} <= {"Sales", "Marketing", "Product", "IT", "Management"}
     assert len(rows) == 7 * (5 + 5 + 4)
+
+
+def test_dashboard_sql_outside_any_scope_raises(alpha, history):
+    with pytest.raises(ScopeError):
+        selectors.overview(company=alpha.company, filters=Filters())
+
+
+def test_dashboard_sql_in_another_companys_scope_raises(alpha, beta, history):
+    with scope(company=beta.company), pytest.raises(ScopeError):
+        selectors.heatmap(company=alpha.company, filters=Filters())
+
+
+def test_department_filter_reads_only_that_departments_actions_and_scores(alpha, history):
+    sales = alpha.departments["sales"]
+    with scope(company=alpha.company):
+        whole = selectors.overview(company=alpha.company, filters=Filters())
+        only_sales = selectors.overview(company=alpha.company, filters=Filters(department=sales))
+    assert {p.department_id for p in whole.department_points} > {sales.pk}
+    assert {p.department_id for p in only_sales.department_points} <= {sales.pk}
+    assert {row.department for row in only_sales.completion_by_department} == {"Sales"}
+    assert all(r.expected <= 1 for r in only_sales.rounds)
