@@ -3,19 +3,27 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.transaction import non_atomic_requests
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import require_permission
 from audits.models import Factor, FactorKey
 
 from . import access, catalogue, exports, headlines, narrative, png, selectors, services, tables
 from .filters import Filters
+
+
+def read_only(view):
+    """GET/HEAD only (405 otherwise), outside a request transaction: these pages only read, and on SQLite
+    a request transaction would take the write lock."""
+    return non_atomic_requests(require_safe(view))
+
 
 EXECUTIVE_ORDER = ["system-index", "factors", "latest-vs-previous", "heatmap", "completion-rounds",
                    "completion-departments", "movers", "open-actions"]
@@ -73,6 +81,7 @@ def validated_filters(request):
     return form, (form.filters() if form.is_valid() else None)
 
 
+@read_only
 @require_permission("view_company_dashboard")
 def executive(request, company_slug):
     """The executive dashboard: every chart of the company, filtered by period range and department."""
@@ -81,9 +90,9 @@ def executive(request, company_slug):
     context = {"form": form, "png_available": png.available()}
     if filters is None:
         return render_filter_errors(request, "dashboards/executive.html", context, form)
-    if not company.audit_rounds.exists():
-        return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
     overview = selectors.overview(company=company, filters=filters)
+    if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
+        return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
     query = filters.query()
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
@@ -93,13 +102,14 @@ def executive(request, company_slug):
     return render(request, "dashboards/executive.html", {
         **context, "overview": overview, "latest": latest, "cards": cards, "query": query,
         "sentences": narrative.headline_sentences(overview), "headlines": headlines.extra_headlines(company=company),
-        "factors": Factor.objects.order_by("position"),
+        "factors": overview.heatmap.factors,
         "scores_csv": api_url("dashboards:export", company, query, dataset="scores", fmt="csv"),
         "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),
         "report_url": api_url("dashboards:report", company, query),
     })
 
 
+@read_only
 @require_permission("view_department_dashboard")
 def my_department(request, company_slug):
     """A department head's way in: their own department's dashboard."""
@@ -109,6 +119,7 @@ def my_department(request, company_slug):
     return redirect("dashboards:department", company_slug=company_slug, department_id=department.pk)
 
 
+@read_only
 @require_permission("view_department_dashboard")
 def department(request, company_slug, department_id):
     """One department over time: its factors, completion record, open actions, company lines for context."""
@@ -136,6 +147,7 @@ def department(request, company_slug, department_id):
     })
 
 
+@read_only
 @require_permission("view_company_dashboard")
 def factor(request, company_slug, factor_key):
     """One factor across departments over time."""
@@ -155,6 +167,7 @@ def factor(request, company_slug, factor_key):
     return render(request, "dashboards/factor.html", {**context, "cards": cards})
 
 
+@read_only
 @require_permission("view_department_dashboard")
 def audit(request, company_slug, audit_id):
     """One department audit's stored factor scores, with a link to the audit itself when that page exists."""
@@ -168,6 +181,7 @@ def audit(request, company_slug, audit_id):
     return render(request, "dashboards/audit.html", {"audit": audit_obj, "scores": scores, "audit_page": audit_page})
 
 
+@read_only
 @require_permission("view_company_dashboard")
 def report(request, company_slug):
     """A printable quarterly report of one round: index, factors, heatmap, movers, overdue, actions."""
@@ -222,6 +236,7 @@ def bad_filters_response(form):
     return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
 
 
+@read_only
 @require_permission("view_company_dashboard")
 def export(request, company_slug, dataset, fmt):
     """CSV or XLSX of one chart's data, or of all scores in the range."""
@@ -235,6 +250,7 @@ def export(request, company_slug, dataset, fmt):
     return export_response(request, filters, dataset, fmt, charts)
 
 
+@read_only
 @require_permission("view_department_dashboard")
 def department_export(request, company_slug, department_id, dataset, fmt):
     """CSV or XLSX of a department dashboard chart's data, or of the department's scores."""
@@ -248,6 +264,7 @@ def department_export(request, company_slug, department_id, dataset, fmt):
     return export_response(request, filters.with_department(dept), dataset, fmt, charts)
 
 
+@read_only
 @require_permission("view_company_dashboard")
 def chart_png(request, company_slug, chart):
     """A chart as a PNG rendered on the server (kaleido + Chromium), when they are installed."""
