@@ -9,5 +9,6 @@ def company(request):
         "membership": getattr(request, "membership", None),
     }
     if user is not None and user.is_authenticated:
-        context["my_memberships"] = companies_of(user=user)
+        memberships = getattr(request, "my_memberships", None)  # company pages: loaded by CompanyScopeMiddleware
+        context["my_memberships"] = companies_of(user=user) if memberships is None else memberships
     return context

@@ -9,7 +9,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from .security.two_factor import has_confirmed_device
-from .selectors import company_by_slug, membership_for
+from .selectors import companies_of, company_by_slug
 
 
 def is_api_path(path):
@@ -42,6 +42,8 @@ class CompanyScopeMiddleware:
         if slug is None:
             activate_language(request)
             return self.get_response(request)
+        if not is_api_path(request.path_info) and request.user.is_authenticated:
+            return self.member_page(request, slug)
         company = company_by_slug(slug)
         if company is None:
             activate_language(request)
@@ -52,26 +54,29 @@ class CompanyScopeMiddleware:
             raise Http404
         request.company = company
         with scope(company=company):
-            if not is_api_path(request.path_info):
-                denied = self.check_page_access(request, company)
-                if denied is not None:
-                    return denied
+            if not is_api_path(request.path_info):  # a page, and nobody signed in
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             activate_language(request)
             return self.get_response(request)
 
-    def check_page_access(self, request, company):
-        """Membership check for pages (sessions are already authenticated here)."""
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        membership = membership_for(company=company, user=request.user)
+    def member_page(self, request, slug):
+        """A signed-in visitor's page: the one query that lists their companies for the switcher also finds
+        the membership and its company (an unknown company and someone else's both answer 404)."""
+        request.my_memberships = companies_of(user=request.user)
+        membership = next((m for m in request.my_memberships if m.company.slug == slug), None)
         if membership is None:
+            activate_language(request)
             raise Http404
+        membership.user = request.user
+        company = request.company = membership.company
         request.membership = membership
-        if company.is_suspended:
-            return render(request, "accounts/suspended.html", {"suspended_company": company}, status=403)
-        if company.require_two_factor and not has_confirmed_device(request.user):
-            return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
-        return None
+        with scope(company=company):
+            if company.is_suspended:
+                return render(request, "accounts/suspended.html", {"suspended_company": company}, status=403)
+            if company.require_two_factor and not has_confirmed_device(request.user):
+                return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
+            activate_language(request)
+            return self.get_response(request)
 
 
 def activate_language(request):

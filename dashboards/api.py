@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import access, catalogue, narrative, selectors
+from .filters import Filters, unfiltered
 from .serializers import FILTER_PARAMETERS, ChartSerializer, DataSerializer, SummarySerializer
 
 NOT_FOUND = OpenApiResponse(description="Unknown chart, or another company's department.")
@@ -27,6 +28,8 @@ class DashboardAPIView(APIView):
 
     def filters(self):
         """Validated filters from the query string, else a 400 with field errors."""
+        if unfiltered(self.request.query_params):
+            return Filters()
         form = access.filter_form(self.request, self.request.query_params)
         if not form.is_valid():
             raise exceptions.ValidationError({field: list(errors) for field, errors in form.errors.items()})

@@ -138,7 +138,14 @@ class FilterForm(forms.Form):
                        data.get("round") or "", data.get("factor") or "")
 
 
+FILTER_KEYS = ("from", "to", "department", "round", "factor")
+
+
 def parse_filters(query, *, company):
     """A bound form over the query string (invalid forms keep their errors for the caller)."""
-    keys = ("from", "to", "department", "round", "factor")
-    return FilterForm({key: query.get(key, "") for key in keys}, company=company)
+    return FilterForm({key: query.get(key, "") for key in FILTER_KEYS}, company=company)
+
+
+def unfiltered(query):
+    """True when the query string sets no filter: no form to build and validate."""
+    return not any(query.get(key) for key in FILTER_KEYS)

@@ -1,6 +1,8 @@
 """Who may open which company page: outsiders get 404, wrong roles 403, visitors the sign-in page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -119,3 +121,17 @@ def test_list_pages_refuse_other_methods(alpha, client_for):
     client = client_for(alpha.member(A))
     for name in ("company_home", "department_list", "member_list", "invitation_list", "token_list"):
         assert client.post(page(alpha, name)).status_code == 405, name
+
+
+def test_a_company_page_finds_membership_company_and_switcher_in_one_query(alpha, beta, client_for):
+    member = alpha.member(A)
+    with scopes_disabled():
+        Membership.objects.create(company=beta.company, user=member.user, role=Role.EXECUTIVE)
+    client = client_for(member)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("company_home", kwargs={"company_slug": alpha.company.slug}))
+    assert response.status_code == 200
+    assert beta.company.name in response.content.decode()  # the switcher lists the other company
+    membership_reads = [q["sql"] for q in queries.captured_queries
+                        if 'FROM "accounts_membership"' in q["sql"] and '"accounts_membership"."user_id" =' in q["sql"]]
+    assert len(membership_reads) == 1
