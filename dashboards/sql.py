@@ -209,7 +209,16 @@ def heatmap_cells(company, filters, round_id):
 
 
 def factor_names():
-    """(key, name_en, name_ru) of the global factor catalogue in its order (not tenant data: no scope)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT key, name_en, name_ru FROM audits_factor ORDER BY position")
-        return cursor.fetchall()
+    """(key, name_en, name_ru) of the global factor catalogue in its order (not tenant data: no scope).
+
+    Read once per process: only a data migration writes the catalogue, so it changes with a deploy and a
+    restart, never under a running process. An empty read (a database not migrated yet) is not kept.
+    """
+    if not FACTOR_NAMES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT key, name_en, name_ru FROM audits_factor ORDER BY position")
+            FACTOR_NAMES[:] = cursor.fetchall()
+    return FACTOR_NAMES
+
+
+FACTOR_NAMES = []
