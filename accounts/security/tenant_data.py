@@ -32,6 +32,8 @@ CREDENTIAL_FIELDS = {"accounts.ApiToken": ["key_hash"], "accounts.Invitation": [
 REVOKED_ON_IMPORT = {"accounts.ApiToken", "notifications.CalendarFeed"}
 # Globally unique keys built from the old rows' ids: kept readable, made unique to the copy.
 UNIQUE_KEYS_ON_IMPORT = {"notifications.Notification": "dedupe_key"}
+# JSON fields whose keys are other rows' ids: {model: (field, model of those ids)}; remapped like foreign keys.
+JSON_ID_KEYS = {"scorecards.KnowledgeAttempt": ("answers", "scorecards.KnowledgeQuestion")}
 
 
 def company_models():
@@ -148,6 +150,7 @@ def company_import(*, archive_bytes, slug, name=None):
             pk_map = {Company: {json.loads(archive.read("company.json"))[0]["pk"]: company.pk},
                       user_model(): import_users(archive)}
             import_rows(archive, company=company, pk_map=pk_map, labels=manifest["row_counts"])
+            remap_json_keys(pk_map)
     return company
 
 
@@ -205,6 +208,18 @@ def import_rows(archive, *, company, pk_map, labels):
     for obj, name, values in m2m:
         target = obj._meta.get_field(name).related_model
         getattr(obj, name).set([pk_map[target][v] if target in pk_map else v for v in values])
+
+
+def remap_json_keys(pk_map):
+    """Rewrite the ids used as keys in JSON fields (JSON_ID_KEYS) to the imported rows' ids; a key whose row
+    is not in the archive any more is dropped, so it can never name another row of this database."""
+    for label, (attname, target_label) in JSON_ID_KEYS.items():
+        model, target = apps.get_model(label), apps.get_model(target_label)
+        new_ids = pk_map.get(target, {})
+        for pk, value in model._base_manager.filter(pk__in=pk_map.get(model, {}).values()).values_list("pk", attname):
+            remapped = {str(new_ids[int(key)]): chosen for key, chosen in (value or {}).items()
+                        if key.isdigit() and int(key) in new_ids}
+            model._base_manager.filter(pk=pk).update(**{attname: remapped})
 
 
 def remap_links(obj, pk_map, company):

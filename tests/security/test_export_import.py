@@ -17,6 +17,7 @@ from accounts.security.audit import company_field
 from accounts.security.tenant_data import company_models, row_counts
 from audits.models import Answer
 from notifications.models import CalendarFeed
+from scorecards.models import KnowledgeAttempt, KnowledgeQuestion
 from tests.security.conftest import fill_company
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,25 @@ def test_round_trip_counts_per_model_for_every_app(alpha, beta, client_for, tmp_
         feed = CalendarFeed.objects.get(company=copy)
         assert feed.revoked_at is not None
         assert feed.token_hash != CalendarFeed.objects.get(company=alpha.company).token_hash
+
+
+def test_import_points_knowledge_answers_at_the_copied_questions(alpha, client_for, tmp_path):
+    fill_company(alpha)
+    with scopes_disabled():
+        check = KnowledgeQuestion.objects.get(company=alpha.company).knowledge_check
+        second = KnowledgeQuestion.objects.create(company=alpha.company, knowledge_check=check, text="And?",
+                                                  options=["x", "y", "z"], correct_option=2)
+        first = KnowledgeQuestion.objects.exclude(pk=second.pk).get(company=alpha.company)
+        # 999999: a question deleted since; its answer must not come to name some other row of the copy.
+        KnowledgeAttempt.objects.filter(company=alpha.company).update(
+            answers={str(first.pk): 1, str(second.pk): 0, "999999": 1})
+    path = tmp_path / "alpha.zip"
+    path.write_bytes(download(client_for(alpha.member(Role.ADMIN))))
+
+    call_command("import_company", str(path), "--slug", "alpha-copy")
+
+    with scopes_disabled():
+        copy = Company.objects.get(slug="alpha-copy")
+        copied = {q.text: q.pk for q in KnowledgeQuestion.objects.filter(company=copy)}
+        attempt = KnowledgeAttempt.objects.get(company=copy)
+    assert attempt.answers == {str(copied["Which?"]): 1, str(copied["And?"]): 0}
