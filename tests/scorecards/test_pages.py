@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from accounts.models import Role
+from accounts.models import Role, User
 from scorecards.models import (
     ActivityEntry,
     ActivityNorm,
@@ -411,3 +411,18 @@ def test_knowledge_permissions(alpha, beta, other_head, client_for):
     assert client_for(alpha.member(Role.ADMIN)).get(url("knowledge_take", knowledge_check_pk=draft.pk)).status_code == 403
     assert client_for(beta.member(Role.ADMIN)).get(url("knowledge_edit", knowledge_check_pk=draft.pk)).status_code == 404
     assert client_for(alpha.member(Role.ADMIN)).post(url("knowledge_new"), {"title": ""}).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "planned", "actual"), [("en", "100,000", "65,000.50"),
+                                                              ("ru", "100\xa0000", "65\xa0000,50")])
+def test_manager_page_groups_revenue_digits_for_the_readers_language(alpha, client_for, team, language, planned,
+                                                                      actual):
+    head = alpha.member(Role.DEPARTMENT_HEAD)
+    client = client_for(head)
+    seller = team["seller"].pk
+    client.post(url("plans") + "?period=2026-Q2", {
+        f"m{seller}-plan_deals": "10", f"m{seller}-actual_deals": "7", f"m{seller}-plan_revenue": "100000",
+        f"m{seller}-actual_revenue": "65000.50"})
+    User.objects.filter(pk=head.user_id).update(language=language)
+    page = text(client.get(url("manager", member_pk=seller) + "?period=2026-Q2"))
+    assert planned in page and actual in page
