@@ -16,20 +16,24 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import NOT_FOUND, CompanyAPIView
 from accounts.api_errors import Conflict
 from accounts.api_filters import StrictBooleanFilter
 from accounts.concurrency import if_match
+from accounts.files import serve_attachment
 from accounts.models import Role
 
 from . import selectors, services
 from .models import (
     ActionItem,
     ActionStatus,
+    Answer,
     AuditStatus,
     DepartmentAudit,
     Factor,
@@ -44,11 +48,13 @@ from .serializers import (
     ActionItemCreateSerializer,
     ActionItemOutputSerializer,
     ActionItemUpdateSerializer,
+    AnswerOutputSerializer,
     AnswersBulkInputSerializer,
     AnswersBulkOutputSerializer,
     AuditScoresSerializer,
     DepartmentAuditDetailSerializer,
     DepartmentAuditOutputSerializer,
+    EvidenceUploadSerializer,
     FactorSerializer,
     MatrixInputSerializer,
     MatrixOutputSerializer,
@@ -518,7 +524,7 @@ class AuditAnswersView(DepartmentAuditAPIView):
 
     Errors: shape errors per item (`{"answers": [{}, {"scale_value": [...]}]}`) or, for rules such as
     "not part of this audit", keyed by question id (`{"answers": {"12": [...]}}`). Nothing is saved then.
-    Evidence files are uploaded on the audit page; the API takes evidence links.
+    Evidence links come with the answers; evidence files go to `answers/<question id>/evidence/`.
     """
 
     serializer_class = AnswersBulkInputSerializer
@@ -550,6 +556,44 @@ class AuditAnswersView(DepartmentAuditAPIView):
         return Response(AnswersBulkOutputSerializer({
             "saved": len(saved), "answers": saved, "progress": {"answered": answered, "total": total},
         }).data)
+
+
+class AnswerEvidenceView(DepartmentAuditAPIView):
+    """The evidence file of one answer: GET downloads it, PUT (multipart, field `file`) attaches or replaces it,
+    DELETE removes it. Answer the question first; the limits are the audit page's (type and 10 MB)."""
+
+    serializer_class = EvidenceUploadSerializer
+    parser_classes = [MultiPartParser]
+    http_method_names = ["get", "put", "delete", "options"]
+
+    def question(self, audit):
+        """A question this audit asks (another one, or another company's, is a 404)."""
+        return get_object_or_404(services.audit_questions(audit), pk=self.kwargs["question_pk"])
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 403: FORBIDDEN,
+                              404: OpenApiResponse(description="No such answer, or no file attached to it.")})
+    def get(self, request, company_slug, audit_pk, question_pk):
+        audit = self.audit()
+        answer = get_object_or_404(Answer.objects.filter(company=self.company, audit=audit).exclude(evidence_file=""),
+                                   question=self.question(audit))
+        return serve_attachment(answer.evidence_file)
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={
+        200: AnswerOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: SUBMITTED})
+    def put(self, request, company_slug, audit_pk, question_pk):
+        audit = self.answerable_audit()
+        question = self.question(audit)
+        upload = self.validated(EvidenceUploadSerializer)["file"]
+        answer = services.answer_evidence_file_set(audit=audit, question=question, by=request.user,
+                                                   evidence_file=upload)
+        return Response(AnswerOutputSerializer(answer).data)
+
+    @extend_schema(request=None, responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND,
+                                            409: SUBMITTED})
+    def delete(self, request, company_slug, audit_pk, question_pk):
+        audit = self.answerable_audit()
+        services.answer_evidence_file_set(audit=audit, question=self.question(audit), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AuditSubmitView(DepartmentAuditAPIView):

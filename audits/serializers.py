@@ -319,6 +319,11 @@ class AnswersBulkInputSerializer(serializers.Serializer):
     answers = AnswerInputSerializer(many=True, allow_empty=False, max_length=MAX_BULK_ANSWERS)
 
 
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, max_length=200,
+                                 help_text="PDF, PNG, JPG, DOCX, XLSX, CSV or TXT, up to 10 MB.")
+
+
 class AnswersBulkOutputSerializer(serializers.Serializer):
     saved = serializers.IntegerField()
     answers = AnswerOutputSerializer(many=True)

@@ -624,6 +624,33 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
         return _save_answer(answer)
 
 
+def answer_evidence_file_set(*, audit, question, by, evidence_file=None, now=None):
+    """Attach an evidence file to the answer of one question (replacing an earlier file), or remove it with
+    `evidence_file=None`; the answer's values stay. A question not answered yet is refused (400), a submitted
+    audit too (AuditNotEditable)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        audit = _lock_open_audit(audit)
+        _check_question_in_audit(audit=audit, question=question)
+        if evidence_file is not None:
+            _check_evidence_file(evidence_file)
+        answer = Answer.objects.select_for_update().filter(audit=audit, question=question).first()
+        if answer is None:
+            raise ValidationError({"question": _("Answer the question before attaching evidence to it.")},
+                                  code="unanswered")
+        if audit.first_submitted_at is not None:
+            AnswerRevision.objects.create(
+                company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
+            )
+        if evidence_file is None:
+            answer.evidence_file = ""
+        else:
+            answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
+        answer.updated_at, answer.updated_by = now, by
+        answer.save(update_fields=["evidence_file", "updated_at", "updated_by"])
+        return answer
+
+
 def _save_answer(answer):
     """Insert or update; a concurrent first save of the same answer (two tabs) turns into an update."""
     if answer.pk is not None:
