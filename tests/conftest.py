@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
@@ -35,6 +36,15 @@ def factor_catalogue_present(request, _django_db_marker):
     if Factor.objects.count() < len(FACTORS):
         for row in FACTORS:
             Factor.objects.update_or_create(key=row["key"], defaults={k: v for k, v in row.items() if k != "key"})
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a page served in Russian leaves Russian active in the
+    worker's thread, and selectors called next would speak it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
