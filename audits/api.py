@@ -19,7 +19,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import NOT_FOUND, CompanyAPIView
@@ -563,7 +563,8 @@ class AnswerEvidenceView(DepartmentAuditAPIView):
     DELETE removes it. Answer the question first; the limits are the audit page's (type and 10 MB)."""
 
     serializer_class = EvidenceUploadSerializer
-    parser_classes = [MultiPartParser]
+    # JSON too: a JSON body gets the field error "not a file" (not a bare 415), and a POST's CSRF check can read it.
+    parser_classes = [MultiPartParser, JSONParser]
     http_method_names = ["get", "put", "delete", "options"]
 
     def question(self, audit):

@@ -93,9 +93,17 @@ def test_an_oversize_file_is_refused(sales_audit, head, api_client_for, monkeypa
     assert response.status_code == 400 and "10 MB" in str(response.json())
 
 
-def test_a_json_body_is_unsupported_media_type(sales_audit, head, api_client_for):
+def test_a_json_body_is_told_to_send_a_file(sales_audit, head, api_client_for):
     question = answered(sales_audit, head, scale_question(sales_audit))
     response = api_client_for(head).put(evidence_url(sales_audit, question.pk), {"file": "x"}, format="json")
+    assert response.status_code == 400
+    assert "not a file" in response.json()["file"][0]
+
+
+def test_a_form_encoded_body_is_unsupported_media_type(sales_audit, head, api_client_for):
+    question = answered(sales_audit, head, scale_question(sales_audit))
+    response = api_client_for(head).generic("PUT", evidence_url(sales_audit, question.pk), "file=x",
+                                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
 
 
