@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -107,11 +108,25 @@ class PlainSelect(forms.Select):
             ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in options)))
 
 
+class NameChoiceIterator(ModelChoiceIterator):
+    """(id, name) rows rather than model instances: the select shows names only (validation still reads the
+    queryset)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    iterator = NameChoiceIterator
+
+
 class FilterForm(forms.Form):
     """The dashboard filters; `from`/`to` are Python keywords, so those fields are added in __init__."""
 
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False,
-                                        empty_label=_("All departments"), widget=PlainSelect)
+    department = DepartmentChoiceField(label=_("Department"), queryset=None, required=False,
+                                       empty_label=_("All departments"), widget=PlainSelect)
     round = PeriodField(label=_("Round for the heatmap"))
     factor = forms.ChoiceField(label=_("Factor"), required=False, choices=[("", "—"), *FactorKey.choices])
 

@@ -135,3 +135,15 @@ def test_a_company_page_finds_membership_company_and_switcher_in_one_query(alpha
     membership_reads = [q["sql"] for q in queries.captured_queries
                         if 'FROM "accounts_membership"' in q["sql"] and '"accounts_membership"."user_id" =' in q["sql"]]
     assert len(membership_reads) == 1
+
+
+def test_navigation_links_point_at_the_company_being_shown(alpha, beta, client_for):
+    member = alpha.member(A)
+    with scopes_disabled():
+        Membership.objects.create(company=beta.company, user=member.user, role=Role.ADMIN)
+    client = client_for(member)
+    for tenant in (alpha, beta, alpha):
+        page = client.get(reverse("company_home", kwargs={"company_slug": tenant.company.slug})).content.decode()
+        other = beta if tenant is alpha else alpha
+        assert f'href="/c/{tenant.company.slug}/members/"' in page
+        assert f'href="/c/{other.company.slug}/members/"' not in page
