@@ -130,7 +130,9 @@ def latest_vs_previous(comparison):
                  "marker": {"color": OKABE_ITO[0]}, "text": [_fmt(r["latest"]) for r in rows],
                  "textposition": "outside",
                  "hovertemplate": "%{x}<br>" + comparison["latest"] + ": %{y:.1f}<extra></extra>"})
-    return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis(), xaxis={"automargin": True})}
+    # The legend above the bars: below, the slanted factor names ran into it.
+    return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis(), xaxis={"automargin": True},
+                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})}
 
 
 def _fmt(value):
