@@ -65,6 +65,11 @@ class Where:
             self.add(f"{alias}.period_start < %(end)s", end=date_param(filters.end))
         return self
 
+    def one_of(self, column, name, values):
+        """`column IN (…)` with one named parameter per value (`values` must not be empty)."""
+        params = {f"{name}{n}": value for n, value in enumerate(values)}
+        return self.add(f"{column} IN ({', '.join(f'%({key})s' for key in params)})", **params)
+
     def department(self, filters, column="a.department_id"):
         if filters.department is not None:
             self.add(f"{column} = %(department)s", department=filters.department.pk)
@@ -129,9 +134,7 @@ def department_factor_scores(company, filters, department):
 
 def open_actions(company, filters, statuses):
     """(factor key, name_en, name_ru, count) of open action items per factor (key None: no factor)."""
-    where = Where("i.company_id = %(company)s")
-    status_params = {f"status{n}": status for n, status in enumerate(statuses)}
-    where.add(f"i.status IN ({', '.join(f'%({name})s' for name in status_params)})", **status_params)
+    where = Where("i.company_id = %(company)s").one_of("i.status", "status", statuses)
     joins = ""
     if filters.department is not None:
         # Raised on the department's audits or owned by its people.
@@ -154,8 +157,7 @@ def department_means(company, filters, factor_key="", round_ids=None):
     """
     where = Where("a.company_id = %(company)s").period_range(filters).department(filters)
     if round_ids is not None:
-        ids = {f"round{n}": pk for n, pk in enumerate(round_ids)}
-        where.add(f"a.round_id IN ({', '.join(f'%({name})s' for name in ids)})", **ids)
+        where.one_of("a.round_id", "round", round_ids)
     factor_join = ""
     if factor_key:
         factor_join = "JOIN audits_factor f ON f.id = s.factor_id AND f.key = %(factor)s"
