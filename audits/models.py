@@ -4,6 +4,8 @@ Every tenant-owned model carries a direct `company` key (denormalised on childre
 scoped manager, exports and deletion need no joins.
 """
 
+import base64
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -226,6 +228,8 @@ class Round(models.Model):
     system_index = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     expected_count = models.PositiveIntegerField(default=0)
     submitted_count = models.PositiveIntegerField(default=0)
+    # Created from a history file (audits/imports.py) with the file's dates, closed from the start.
+    is_imported = models.BooleanField(_("imported"), default=False)
 
     objects = ScopedManager(company="company")
 
@@ -264,6 +268,9 @@ class DepartmentAudit(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     first_submitted_at = models.DateTimeField(null=True, blank=True)  # punctuality: on time vs late
     updated_at = models.DateTimeField(auto_now=True)
+    # Imported from history that kept only factor scores (no answers): the FactorScores are the record,
+    # so scoring.store_audit_scores leaves them alone instead of recomputing them from no answers.
+    factor_level = models.BooleanField(_("factor-level import"), default=False)
 
     objects = ScopedManager(company="company")
 
@@ -419,3 +426,62 @@ class ActionItem(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_ACTION_STATUSES
+
+
+class HistoryImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Waiting for confirmation")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class HistoryImportKind(models.TextChoices):
+    FILE = "file", _("File upload")
+    API = "api", _("API request")
+
+
+class HistoryImport(models.Model):
+    """One import of past rounds: the uploaded file kept until confirmed, its preview, progress and outcome.
+
+    `content_hash` is the SHA-256 of the file (or of the API body): a file already imported is recognised
+    and creates nothing new. API requests are remembered by their Idempotency-Key in `key`.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=HistoryImportKind.choices, default=HistoryImportKind.FILE)
+    key = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255, blank=True)
+    # The uploaded file, base64, kept only until the import is applied (text so that tenant exports stay JSON).
+    content_b64 = models.TextField(blank=True, default="")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    status = models.CharField(max_length=10, choices=HistoryImportStatus.choices, default=HistoryImportStatus.PREVIEW)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=current_time)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(company="company")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("history import")
+        verbose_name_plural = _("history imports")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "key"], condition=~Q(key=""), name="one_history_import_per_key"),
+        ]
+
+    @property
+    def content(self):
+        return base64.b64decode(self.content_b64) if self.content_b64 else b""
+
+    @property
+    def is_finished(self):
+        return self.status in (HistoryImportStatus.DONE, HistoryImportStatus.FAILED)
