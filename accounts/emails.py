@@ -10,7 +10,9 @@ from django.utils import translation
 def render_email(name, context, language):
     """Subject, text and HTML of templates/emails/<name>_subject.txt, <name>.txt, <name>.html."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
+        # Subject templates render with autoescape off (a header is plain text, not HTML); one line, since a
+        # line break in a name would otherwise make an invalid header.
+        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
