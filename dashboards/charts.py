@@ -10,6 +10,8 @@ from collections import defaultdict
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from accounts.chart_text import plain, plain_all
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies (yellow left out: too pale on white).
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442"]
 # Lines also differ by marker and dash, so no meaning rests on colour alone.
@@ -96,7 +98,7 @@ def factor_lines(points, title=None, dashed=False):
     periods = list(dict.fromkeys(p.period for p in points))
     by_factor = defaultdict(list)
     for point in points:
-        by_factor[(point.factor, point.factor_name)].append(point)
+        by_factor[(point.factor, plain(point.factor_name))].append(point)
     accountable_label, completion_label = _("Accountable"), _("Completion")
     data = []
     for i, ((_key, name), series) in enumerate(by_factor.items()):
@@ -105,7 +107,7 @@ def factor_lines(points, title=None, dashed=False):
             "x": [p.period for p in series], "y": [p.score for p in series],
             "line": {"color": OKABE_ITO[i % 8], "width": 2, "dash": "dot" if dashed else DASHES[i % 8]},
             "marker": {"symbol": SYMBOLS[i % 8], "size": 8},
-            "customdata": [[p.accountable_department or "—",
+            "customdata": [[plain(p.accountable_department) or "—",
                             f"{p.completion:.0%}" if p.completion is not None else "—"] for p in series],
             "hovertemplate": "<b>" + name + "</b> %{x}: %{y:.1f}<br>" + accountable_label
                              + ": %{customdata[0]}<br>" + completion_label + ": %{customdata[1]}<extra></extra>",
@@ -120,7 +122,7 @@ def latest_vs_previous(comparison):
     rows = comparison["rows"]
     if comparison["latest"] is None:
         return empty_figure(title, no_data_message())
-    names = [r["factor_name"] for r in rows]
+    names = plain_all(r["factor_name"] for r in rows)
     data = []
     if comparison["previous"]:
         data.append({"type": "bar", "name": comparison["previous"], "x": names, "y": [r["previous"] for r in rows],
@@ -159,7 +161,8 @@ def heatmap(data, audit_url):
         links.append(link_row)
     return {
         "data": [{
-            "type": "heatmap", "x": [name for _key, name in data.factors], "y": [name for _id, name in data.departments],
+            "type": "heatmap", "x": plain_all(name for _key, name in data.factors),
+            "y": plain_all(name for _id, name in data.departments),
             "z": z, "text": text, "texttemplate": "%{text}", "customdata": links, "zmin": 0, "zmax": 100,
             "colorscale": HEATMAP_SCALE, "xgap": 2, "ygap": 2, "hoverongaps": False,
             # No colour bar: every cell prints its score, and plotly.js styles the bar with inline
@@ -199,7 +202,7 @@ def completion_by_round(rounds):
 
 
 def completion_by_department(rows):
-    return punctuality_bars(rows, [r.department for r in rows], _("Completion and punctuality per department"),
+    return punctuality_bars(rows, plain_all(r.department for r in rows), _("Completion and punctuality per department"),
                             horizontal=True)
 
 
@@ -213,7 +216,7 @@ def movers(falls, rises):
     return {
         "data": [{
             "type": "bar", "orientation": "h", "name": _("Change"),
-            "y": [f"{m.name} ({kinds[m.kind]})" for m in moves], "x": [m.delta for m in moves],
+            "y": [f"{plain(m.name)} ({kinds[m.kind]})" for m in moves], "x": [m.delta for m in moves],
             "marker": {"color": [OKABE_ITO[3] if m.delta < 0 else OKABE_ITO[2] for m in moves],
                        "pattern": {"shape": ["x" if m.delta < 0 else "" for m in moves]}},
             "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "outside",
@@ -247,7 +250,7 @@ def open_actions(rows, action_list_url=""):
     rows = [r for r in rows if r.open_actions]
     if not rows:
         return empty_figure(title, _("No open action items."))
-    names = [r.factor_name or _("No factor") for r in rows]
+    names = [plain(r.factor_name) or _("No factor") for r in rows]
     return {
         "data": [{"type": "bar", "x": names, "y": [r.open_actions for r in rows], "name": _("Open action items"),
                   "marker": {"color": OKABE_ITO[1]}, "text": [str(r.open_actions) for r in rows],
@@ -265,7 +268,7 @@ def department_lines(points, title):
     periods = list(dict.fromkeys(p.period for p in points))
     by_department = defaultdict(list)
     for point in points:
-        by_department[point.department].append(point)
+        by_department[plain(point.department)].append(point)
     data = [{
         "type": "scatter", "mode": "lines+markers", "name": name, "x": [p.period for p in series],
         "y": [p.score for p in series], "line": {"color": OKABE_ITO[i % 8], "dash": DASHES[i % 8]},
