@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from accounts.chart_text import plain
+from accounts.numbers import whole
+
 from .diagnosis import VERDICT_LABELS, VERDICTS
 
 VERDICT_COLOURS = {
@@ -25,15 +28,15 @@ def quadrant_figure(points, thresholds):
     placed = [p for p in points if p["activity"] is not None and p["plan"] is not None]
     hover = [
         _("%(name)s<br>activity %(activity)s %%<br>plan %(plan)s %%<br>knowledge %(knowledge)s<br>%(verdict)s") % {
-            "name": p["name"], "activity": round(p["activity"]), "plan": round(p["plan"]),
-            "knowledge": "—" if p["knowledge"] is None else round(p["knowledge"]), "verdict": p["verdict_label"]}
+            "name": plain(p["name"]), "activity": whole(p["activity"]), "plan": whole(p["plan"]),
+            "knowledge": "—" if p["knowledge"] is None else whole(p["knowledge"]), "verdict": p["verdict_label"]}
         for p in placed
     ]
     trace = {
         "type": "scatter", "mode": "markers+text", "name": _("Managers"),
         "x": [_capped(p["activity"]) for p in placed], "y": [_capped(p["plan"]) for p in placed],
         # Alternate label sides so two managers with close numbers do not print their names over each other.
-        "text": [p["name"] for p in placed],
+        "text": [plain(p["name"]) for p in placed],
         "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(placed))],
         "hovertext": hover, "hoverinfo": "text",
         "marker": {
@@ -50,7 +53,7 @@ def quadrant_figure(points, thresholds):
         (3, AXIS_CAP * 0.97, _("Check the norms"), "left"),
         (AXIS_CAP * 0.97, AXIS_CAP * 0.97, _("On track"), "right"),
     ]
-    unplaced = [p["name"] for p in points if p not in placed]
+    unplaced = [plain(p["name"]) for p in points if p not in placed]
     title = _("Activity against plan")
     if unplaced:
         title += " · " + _("not shown (no plan or no norm): %(names)s") % {"names": ", ".join(unplaced)}
