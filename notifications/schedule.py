@@ -53,19 +53,42 @@ def latest_passed(occurrences, now):
     return max(passed, key=lambda o: o.at) if passed else None
 
 
+def due_now(occurrences, now):
+    """Every occurrence at the latest moment that has passed: usually one, two when a reminder was moved to
+    the opening (the round-opened email and that reminder share the moment)."""
+    latest = latest_passed(occurrences, now)
+    return [o for o in occurrences if o.at == latest.at] if latest else []
+
+
 def before_deadline_chain(*, opened_at, deadline, policy, tz):
-    """Round opened, N days before, and the deadline day (only events before the deadline)."""
+    """Round opened, N days before, and the deadline day (only events before the deadline).
+
+    A reminder whose moment fell before the round opened (a round opened the day before its deadline has
+    missed its "1 day before") is not dropped: the nearest such one is sent at the opening, saying how many
+    days are really left. Earlier ones are superseded by it, as after downtime.
+    """
     deadline_day = deadline.astimezone(tz).date()
-    chain = [Occurrence(Kind.ROUND_OPENED, opened_at, "opened")]
-    for days in sorted(set(policy.reminder_offsets or []), reverse=True):
-        at = local_midnight(deadline_day - datetime.timedelta(days=days), tz)
-        if at > opened_at:
-            chain.append(Occurrence(Kind.DEADLINE_REMINDER, at, f"d-{days}", {"days_left": days}))
+    reminders = [Occurrence(Kind.DEADLINE_REMINDER, local_midnight(deadline_day - datetime.timedelta(days=days), tz),
+                            f"d-{days}", {"days_left": days})
+                 for days in sorted(set(policy.reminder_offsets or []), reverse=True)]
     if policy.remind_on_deadline_day:
-        at = max(local_midnight(deadline_day, tz), opened_at)
-        if at > opened_at:
-            chain.append(Occurrence(Kind.DEADLINE_TODAY, at, "d-0"))
+        reminders.append(Occurrence(Kind.DEADLINE_TODAY, local_midnight(deadline_day, tz), "d-0"))
+    chain = [Occurrence(Kind.ROUND_OPENED, opened_at, "opened")]
+    missed = [o for o in reminders if o.at <= opened_at]
+    if missed:
+        chain.append(at_opening(missed[-1], opened_at=opened_at, deadline_day=deadline_day, tz=tz))
+    chain += [o for o in reminders if o.at > opened_at]
     return [o for o in chain if o.at < deadline]
+
+
+def at_opening(occurrence, *, opened_at, deadline_day, tz):
+    """A missed reminder moved to the opening moment (same name, so its dedupe key is stable)."""
+    extra = occurrence.extra
+    if occurrence.kind == Kind.DEADLINE_REMINDER:
+        extra = {"days_left": (deadline_day - opened_at.astimezone(tz).date()).days}
+        if extra["days_left"] < 1:  # opened on the deadline day itself: that is the deadline-day reminder
+            return Occurrence(Kind.DEADLINE_TODAY, opened_at, "d-0")
+    return Occurrence(occurrence.kind, opened_at, occurrence.name, extra)
 
 
 def overdue_occurrence(*, deadline, policy, now):

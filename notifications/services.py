@@ -108,14 +108,14 @@ def audit_candidates(*, company, policy, now):
         chain = schedule.before_deadline_chain(opened_at=audit.round.opened_at, deadline=audit.deadline,
                                                policy=policy, tz=tz)
         if audit.deadline <= now:
-            occurrence = schedule.overdue_occurrence(deadline=audit.deadline, policy=policy, now=now)
+            occurrences = [schedule.overdue_occurrence(deadline=audit.deadline, policy=policy, now=now)]
         else:
-            occurrence = schedule.latest_passed(chain, now)
+            occurrences = schedule.due_now(chain, now)
         payload = audit_payload(audit, head)
-        for person in people if occurrence else []:
-            rows.append(row(company=company, recipient=person, kind=occurrence.kind, now=now, policy=policy,
-                            key=f"{occurrence.kind}:a{audit.pk}:{occurrence.name}", audit=audit,
-                            round=audit.round, payload={**payload, **occurrence.extra}))
+        for occurrence in occurrences:
+            rows += [row(company=company, recipient=person, kind=occurrence.kind, now=now, policy=policy,
+                         key=f"{occurrence.kind}:a{audit.pk}:{occurrence.name}", audit=audit,
+                         round=audit.round, payload={**payload, **occurrence.extra}) for person in people]
         escalation = schedule.escalation_occurrence(deadline=audit.deadline, policy=policy, now=now)
         if escalation is not None:
             executives = selectors.executives_of(company=company) if executives is None else executives
