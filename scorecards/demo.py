@@ -164,11 +164,21 @@ def _activity(company, manager, start, end, share, rng, skip=()):
     }
     existing = set(ActivityEntry.objects.filter(manager=manager, date__range=(start, end))
                    .values_list("date", flat=True))
+    # Meetings and proposals are rare per day: independent draws let a quarter's total stray 15 % from the
+    # share, which judged per metric would move a manager across the threshold. Carrying the fraction from
+    # day to day keeps every metric's total within one count of its share.
+    carry = {"meetings": rng.random(), "proposals": rng.random()}
     rows = []
     for day in _working_days(start, end):
-        counts = {"calls": _count(per_day["calls"] * rng.uniform(0.85, 1.15), rng),
-                  "meetings": _count(per_day["meetings"], rng), "proposals": _count(per_day["proposals"], rng)}
-        if day in skip or day in existing:
+        # Draw and carry on every day, stored or not, so a second run repeats the first (idempotent).
+        counts = {"calls": _count(per_day["calls"] * rng.uniform(0.85, 1.15), rng)}
+        if day in skip:
+            continue
+        for metric in carry:
+            carry[metric] += per_day[metric]
+            counts[metric] = math.floor(carry[metric])
+            carry[metric] -= counts[metric]
+        if day in existing:
             continue
         rows.append(ActivityEntry(company=company, manager=manager, date=day, source=Source.CSV, **counts))
     ActivityEntry.objects.bulk_create(rows)

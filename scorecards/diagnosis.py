@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.numbers import whole
+
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 METRICS = ("calls", "meetings", "proposals")
 NORM_FIELDS = {"calls": "calls_per_day", "meetings": "meetings_per_week", "proposals": "proposals_per_month"}
@@ -93,6 +95,24 @@ def mean(values):
     return sum(values) / len(values) if values else None
 
 
+def capped_mean(metric_compliance):
+    """The activity figure shown: the mean of the measured metrics with each capped at 100 %.
+
+    Capping keeps 200 % of calls from lifting a 40 % meetings figure to "120 % activity": a mean that
+    reads as met while one part is not would hide the weak part (issue 12, rule 6).
+    """
+    return mean(None if v is None else min(v, 100.0) for v in metric_compliance.values())
+
+
+def norms_met(metric_compliance, threshold):
+    """True when every measured metric reaches the threshold on its own, False when one does not, None if none
+    is measured. Each metric is judged alone: over-achievement on one never covers a shortfall on another."""
+    measured = [v for v in metric_compliance.values() if v is not None]
+    if not measured:
+        return None
+    return all(v >= threshold for v in measured)
+
+
 def plan_attainment(*, plan_deals, actual_deals, plan_revenue, actual_revenue):
     """(deals %, revenue %, combined %) — a plan of zero is "no plan" (None), not a division by zero."""
     deals = percent(actual_deals, plan_deals) if plan_deals else None
@@ -100,18 +120,20 @@ def plan_attainment(*, plan_deals, actual_deals, plan_revenue, actual_revenue):
     return deals, revenue, mean([deals, revenue])
 
 
-def decide(*, activity, knowledge, plan, thresholds):
-    """The verdict from activity %, knowledge 0–100 and plan % (any may be None = not measured)."""
+def decide(*, metric_compliance, knowledge, plan, thresholds):
+    """The verdict from metric → % of norm, knowledge 0–100 and plan % (any may be None = not measured).
+
+    Every norm metric is judged on its own (see norms_met): "system" needs each measured metric and the
+    knowledge score at or above their thresholds, never only their mean.
+    """
     if plan is None:
         return NO_DATA
-    activity_met = activity is None or activity >= thresholds.activity
+    activity_met = norms_met(metric_compliance, thresholds.activity)
     if plan >= thresholds.plan:
-        return ON_TRACK if activity_met else CHECK_NORMS
-    below = (activity is not None and activity < thresholds.activity) or (
-        knowledge is not None and knowledge < thresholds.knowledge)
-    if below:
+        return CHECK_NORMS if activity_met is False else ON_TRACK
+    if activity_met is False or (knowledge is not None and knowledge < thresholds.knowledge):
         return MANAGER
-    if activity is None or knowledge is None:
+    if activity_met is None or knowledge is None:
         return NO_DATA
     return SYSTEM
 
@@ -126,9 +148,9 @@ class Gap:
 
     def __str__(self):
         if self.measure == "knowledge":
-            return _("knowledge %(value)s") % {"value": round(self.value)}
+            return _("knowledge %(value)s") % {"value": whole(self.value)}
         return _("%(metric)s at %(value)s %% of norm") % {"metric": METRIC_LABELS[self.measure],
-                                                          "value": round(self.value)}
+                                                          "value": whole(self.value)}
 
 
 def gaps(*, metric_compliance, knowledge, thresholds):
@@ -175,6 +197,7 @@ class Result:
     revenue: float | None
     plan: float | None
     gaps: list
+    activity_met: bool | None = None
 
     @property
     def verdict_label(self):
@@ -187,16 +210,18 @@ def diagnose(inputs):
     available = working_days(inputs.start, inputs.end, inputs.weekdays, inputs.days_off, inputs.holidays)
     expected = expected_counts(inputs.norm, available, len(inputs.weekdays))
     per_metric = compliance(inputs.actual, expected)
-    activity = mean(per_metric.values())
+    activity = capped_mean(per_metric)
     has_plan = inputs.plan_deals is not None
     deals, revenue, plan = plan_attainment(
         plan_deals=inputs.plan_deals or 0, actual_deals=inputs.actual_deals or 0,
         plan_revenue=inputs.plan_revenue or 0, actual_revenue=inputs.actual_revenue or 0,
     ) if has_plan else (None, None, None)
-    verdict = decide(activity=activity, knowledge=inputs.knowledge, plan=plan, thresholds=inputs.thresholds)
+    verdict = decide(metric_compliance=per_metric, knowledge=inputs.knowledge, plan=plan,
+                     thresholds=inputs.thresholds)
     return Result(
         verdict=verdict, activity=activity, metric_compliance=per_metric, expected=expected,
         available_days=available, working_days=all_days, knowledge=inputs.knowledge,
         deals=deals, revenue=revenue, plan=plan,
         gaps=gaps(metric_compliance=per_metric, knowledge=inputs.knowledge, thresholds=inputs.thresholds),
+        activity_met=norms_met(per_metric, inputs.thresholds.activity),
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.numbers import tenth, whole
 from audits.models import OPEN_ACTION_STATUSES, Round, RoundFactorScore
 from audits.periods import QUARTERLY, Period, parse_period, period_containing, periods_ending
 
@@ -281,7 +282,7 @@ def system_factors(*, company, period, limit=2):
         .values("factor").annotate(n=Count("pk")).values_list("factor", "n")
     )
     return [{
-        "key": s.factor.key, "name": s.factor.name, "score": float(s.score),
+        "key": s.factor.key, "name": s.factor.name, "score": float(s.score), "score_whole": whole(s.score),
         "department": s.accountable_department.name if s.accountable_department else None,
         "open_action_items": open_items.get(s.factor_id, 0),
     } for s in scores]
@@ -305,7 +306,8 @@ def verdict_sentence(diag):
     if r.verdict == dx.MANAGER:
         return _("Below the norm: %(gaps)s.") % {"gaps": "; ".join(str(g) for g in r.gaps)}
     if r.verdict == dx.CHECK_NORMS:
-        return _("The plan is met with activity below the norm: check whether the norms fit the work.")
+        return _("The plan is met with activity below the norm (%(gaps)s): check whether the norms fit the work.") % {
+            "gaps": "; ".join(str(g) for g in r.gaps if g.measure != "knowledge")}
     if r.verdict == dx.ON_TRACK:
         return _("Norms met and plan met.")
     if r.plan is None:
@@ -313,44 +315,62 @@ def verdict_sentence(diag):
     return _("Activity or knowledge is not measured for this period, so the shortfall cannot be placed.")
 
 
-def _round(value, digits=1):
-    return None if value is None else round(float(value), digits)
+def _figure(key, value):
+    """{key: value to one decimal, key_whole: the whole number every surface shows}, both half-up (rule 7).
+
+    The whole number is rounded from the full value, not from the tenth: 62.46 reads 62, never 63.
+    """
+    return {key: tenth(value), f"{key}_whole": whole(value)}
+
+
+def _metric_rows(inputs, r):
+    rows = []
+    for metric in dx.METRICS:
+        compliance = r.metric_compliance.get(metric)
+        rows.append({
+            "metric": metric, "label": str(dx.METRIC_LABELS[metric]), "norm": getattr(inputs.norm, dx.NORM_FIELDS[metric]),
+            "norm_unit": dx.NORM_FIELDS[metric], "actual": inputs.actual.get(metric, 0),
+            "expected": tenth(r.expected.get(metric)), **_figure("compliance", compliance),
+            "met": None if compliance is None else compliance >= inputs.thresholds.activity,
+            "used": metric in r.expected,
+        })
+    return rows
+
+
+def _plan_part(diag):
+    inputs, r = diag.inputs, diag.result
+    return {
+        "plan_deals": inputs.plan_deals, "actual_deals": inputs.actual_deals,
+        "plan_revenue": None if inputs.plan_revenue is None else str(inputs.plan_revenue),
+        "actual_revenue": None if inputs.actual_revenue is None else str(inputs.actual_revenue),
+        **_figure("deals", r.deals), **_figure("revenue", r.revenue), **_figure("attainment", r.plan),
+        "currency": diag.settings.currency,
+    }
 
 
 def explanation_of(diag):
-    """Every number and threshold behind the verdict, for the page and the API."""
+    """Every number and threshold behind the verdict, for the page and the API.
+
+    "activity" is the mean with each metric capped at 100 %, and "met.activity" is true only when every
+    measured metric meets the threshold on its own (rule 6: no average hides a weak part).
+    """
     inputs, r, t = diag.inputs, diag.result, diag.inputs.thresholds
-    metrics = []
-    for metric in dx.METRICS:
-        norm_value = getattr(inputs.norm, dx.NORM_FIELDS[metric])
-        metrics.append({
-            "metric": metric, "label": str(dx.METRIC_LABELS[metric]), "norm": norm_value,
-            "norm_unit": dx.NORM_FIELDS[metric], "actual": inputs.actual.get(metric, 0),
-            "expected": _round(r.expected.get(metric)), "compliance": _round(r.metric_compliance.get(metric)),
-            "used": metric in r.expected,
-        })
     return {
         "period": diag.period.name, "from": inputs.start.isoformat(), "until": inputs.end.isoformat(),
         "working_days": r.working_days, "days_off": r.working_days - r.available_days,
         "holidays": sum(1 for d in inputs.holidays if d.weekday() in inputs.weekdays),
         "available_days": r.available_days, "working_weekdays": list(inputs.weekdays),
-        "metrics": metrics, "activity": _round(r.activity),
-        "knowledge": {"score": _round(r.knowledge), "rating": diag.knowledge["rating"],
-                      "checks": _round(diag.knowledge["checks"])},
-        "plan": {
-            "plan_deals": inputs.plan_deals, "actual_deals": inputs.actual_deals,
-            "plan_revenue": None if inputs.plan_revenue is None else str(inputs.plan_revenue),
-            "actual_revenue": None if inputs.actual_revenue is None else str(inputs.actual_revenue),
-            "deals": _round(r.deals), "revenue": _round(r.revenue), "attainment": _round(r.plan),
-            "currency": diag.settings.currency,
-        },
+        "metrics": _metric_rows(inputs, r), **_figure("activity", r.activity),
+        "knowledge": {**_figure("score", r.knowledge), "rating": diag.knowledge["rating"],
+                      **_figure("checks", diag.knowledge["checks"])},
+        "plan": _plan_part(diag),
         "thresholds": {"activity": t.activity, "knowledge": t.knowledge, "plan": t.plan},
         "met": {
-            "activity": None if r.activity is None else r.activity >= t.activity,
+            "activity": r.activity_met,
             "knowledge": None if r.knowledge is None else r.knowledge >= t.knowledge,
             "plan": None if r.plan is None else r.plan >= t.plan,
         },
-        "gaps": [{"measure": g.measure, "value": _round(g.value), "threshold": g.threshold, "text": str(g)}
+        "gaps": [{"measure": g.measure, **_figure("value", g.value), "threshold": g.threshold, "text": str(g)}
                  for g in r.gaps],
         "system_factors": diag.factors,
         "verdict": r.verdict, "verdict_label": str(r.verdict_label), "sentence": verdict_sentence(diag),

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from accounts.numbers import whole
 from accounts.permissions import require_permission
 from audits.periods import period_containing
 
@@ -466,6 +467,6 @@ def knowledge_take(request, company_slug, knowledge_check_pk):
             messages.success(request, ngettext(
                 "Your score: %(score)s (%(correct)s of %(total)s question correct).",
                 "Your score: %(score)s (%(correct)s of %(total)s questions correct).", attempt.total) % {
-                "score": round(attempt.score), "correct": attempt.correct, "total": attempt.total})
+                "score": whole(attempt.score), "correct": attempt.correct, "total": attempt.total})
             return redirect("scorecards:knowledge", company_slug=company_slug)
     return _render(request, "scorecards/knowledge_take.html", {"check": check, "form": form})

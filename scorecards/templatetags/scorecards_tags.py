@@ -2,6 +2,7 @@
 
 from django import template
 
+from accounts import numbers
 from scorecards import access
 
 register = template.Library()
@@ -13,3 +14,9 @@ def uses_scorecards(membership):
     if membership is None or not membership.is_active:
         return False
     return membership.role == "sales_manager" or access.may_see_team(membership)
+
+
+@register.filter
+def whole(value):
+    """A figure as every scorecard surface shows it: half-up to a whole number, localized ('—' for none)."""
+    return numbers.localized_whole(value)

@@ -41,8 +41,8 @@ def test_system_verdict_points_at_weakest_factors_with_departments_and_open_acti
         explanation = diag.explanation()
     assert diag.verdict == dx.SYSTEM
     assert [f["key"] for f in diag.factors] == ["product", "sales_tech"]
-    assert diag.factors[0] == {"key": "product", "name": "Product", "score": 38.0, "department": "Product",
-                               "open_action_items": 1}
+    assert diag.factors[0] == {"key": "product", "name": "Product", "score": 38.0, "score_whole": 38,
+                               "department": "Product", "open_action_items": 1}
     assert explanation["sentence"] == "The manager did their part; look at Product and Sales technology."
     assert explanation["working_days"] == 64
     assert explanation["metrics"][0]["compliance"] == 105.0
