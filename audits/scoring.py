@@ -62,16 +62,29 @@ def system_index(scores):
     return weighted_mean((score, 1) for score in scores)
 
 
+def audit_factor_scores(factor_ids, questions, answers):
+    """factor id → (score, scored answers) of one audit; `answers` maps question id → answer.
+
+    Pure, so the history import (audits/imports_apply.py) scores thousands of audits in memory with the
+    same arithmetic as a live submit.
+    """
+    by_factor = {factor_id: [] for factor_id in factor_ids}
+    for question in questions:
+        if question.factor_id in by_factor:
+            by_factor[question.factor_id].append((question, answers.get(question.pk)))
+    return {factor_id: factor_score(pairs) for factor_id, pairs in by_factor.items()}
+
+
 def store_audit_scores(audit):
     """Compute and store one FactorScore per factor of the audit (None when every answer is N/A)."""
+    if audit.factor_level:
+        return  # imported factor scores are the record; there are no answers to recompute them from
     factors = list(audit.factors.all())
     questions = audit.round.questionnaire.questions.filter(factor__in=factors)
     answers = {answer.question_id: answer for answer in audit.answers.all()}
-    by_factor = {factor.pk: [] for factor in factors}
-    for question in questions:
-        by_factor[question.factor_id].append((question, answers.get(question.pk)))
+    computed = audit_factor_scores([factor.pk for factor in factors], questions, answers)
     for factor in factors:
-        score, counted = factor_score(by_factor[factor.pk])
+        score, counted = computed[factor.pk]
         FactorScore.objects.update_or_create(
             company=audit.company, audit=audit, factor=factor,
             defaults={"score": score, "scored_answers": counted},
