@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_onboarding, api_public
 from .security import api as security_api
 
 company = "companies/<slug:company_slug>/"
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("signup/", api_public.SignupView.as_view(), name="api-signup"),
+    path("invitations/<str:token>/accept/", api_public.InvitationAcceptView.as_view(), name="api-invitation-accept"),
     path("companies/", api.CompanyListView.as_view(), name="api-companies"),
     path(company, api.CompanyDetailView.as_view(), name="api-company"),
     path(company + "departments/", api.DepartmentListView.as_view(), name="api-departments"),
@@ -19,6 +21,9 @@ urlpatterns = [
     path(company + "invitations/<int:pk>/", api.InvitationDetailView.as_view(), name="api-invitation"),
     path(company + "invitations/<int:pk>/resend/", api.InvitationResendView.as_view(), name="api-invitation-resend"),
     path(company + "invitations/<int:pk>/revoke/", api.InvitationRevokeView.as_view(), name="api-invitation-revoke"),
+    path(company + "onboarding/", api_onboarding.ChecklistView.as_view(), name="api-onboarding"),
+    path(company + "onboarding/defaults/", api_onboarding.StartFromDefaultsView.as_view(),
+         name="api-onboarding-defaults"),
     path(company + "tokens/", api.TokenListView.as_view(), name="api-tokens"),
     path(company + "tokens/<int:pk>/", api.TokenDetailView.as_view(), name="api-token"),
     path(company + "audit-log/", security_api.AuditLogListView.as_view(), name="api-audit-log"),

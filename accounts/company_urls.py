@@ -7,6 +7,8 @@ from .security import views as security
 
 urlpatterns = [
     path("", v.company_home, name="company_home"),
+    path("onboarding/", v.onboarding_checklist, name="onboarding"),
+    path("onboarding/defaults/", v.onboarding_defaults, name="onboarding_defaults"),
     path("departments/", v.department_list, name="department_list"),
     path("departments/new/", v.department_create, name="department_create"),
     path("departments/<int:pk>/edit/", v.department_edit, name="department_edit"),

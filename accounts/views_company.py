@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import onboarding, selectors, services
 from .forms import (
     ApiTokenForm,
     CompanySettingsForm,
@@ -57,7 +57,34 @@ def confirm(request, *, title, question, action_label, cancel_url, danger=True, 
 
 @require_GET
 def company_home(request, company_slug):
-    return render(request, "accounts/company_home.html")
+    steps = onboarding.checklist(company=request.company) if request.membership.can("manage_company") else []
+    # The checklist shows on the overview until every step is done; the settings page keeps a link to it.
+    return render(request, "accounts/company_home.html",
+                  {"steps": [] if onboarding.is_complete(steps) else steps})
+
+
+# ---------------------------------------------------------------- onboarding
+
+@require_GET
+@require_permission("manage_company")
+def onboarding_checklist(request, company_slug):
+    steps = onboarding.checklist(company=request.company)
+    return render(request, "accounts/onboarding.html",
+                  {"steps": steps, "complete": onboarding.is_complete(steps)})
+
+
+@require_POST
+@require_permission("manage_departments")
+def onboarding_defaults(request, company_slug):
+    """One click: the default departments (and through them the matrix proposal), then adjust."""
+    created = onboarding.start_from_defaults(company=request.company)
+    if created:
+        messages.success(request, _("Created the departments: %(names)s. The responsibility matrix is proposed "
+                                    "for them; adjust both as you need.") % {
+            "names": ", ".join(d.name for d in created)})
+    else:
+        messages.info(request, _("The company already has every default department."))
+    return redirect("department_list", company_slug=company_slug)
 
 
 # ---------------------------------------------------------------- departments

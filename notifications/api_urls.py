@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_preferences
 
 urlpatterns = [
     path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
     path("notifications/unread-count/", api.UnreadCountView.as_view(), name="api-notifications-unread-count"),
     path("notifications/<int:pk>/read/", api.NotificationReadView.as_view(), name="api-notification-read"),
     path("notifications/read-all/", api.NotificationReadAllView.as_view(), name="api-notifications-read-all"),
+    path("notifications/preferences/", api_preferences.PreferencesView.as_view(),
+         name="api-notifications-preferences"),
     path("notifications/failed/", api.FailedNotificationListView.as_view(), name="api-notifications-failed"),
 ]
