@@ -9,9 +9,15 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, catalogue, narrative, selectors
+from . import access, catalogue, headlines, narrative, selectors, services
 from .filters import Filters, unfiltered
-from .serializers import FILTER_PARAMETERS, ChartSerializer, DataSerializer, SummarySerializer
+from .serializers import (
+    FILTER_PARAMETERS,
+    ChartSerializer,
+    DashboardSettingsSerializer,
+    DataSerializer,
+    SummarySerializer,
+)
 
 NOT_FOUND = OpenApiResponse(description="Unknown chart, or another company's department.")
 BAD_FILTERS = OpenApiResponse(description="Field errors: unknown period, reversed range, unknown department.")
@@ -45,16 +51,23 @@ class DashboardAPIView(APIView):
                                    "row_links": table.row_links}})
 
 
-def summary_payload(overview, filters):
-    final = selectors.settled(overview.rounds)
-    latest = final[-1] if final else None
+def summary_payload(overview, filters, company):
+    story = overview.story
+    latest = story.latest
+    extra = headlines.extra_headlines(company=company) if filters.department is None else []
     return {
         "period": latest.period if latest else None,
-        "system_index": latest.system_index if latest else None,
-        "index_change": latest.index_change if latest else None,
-        "completion": latest.completion if latest else None,
-        "sentences": narrative.headline_sentences(overview),
-        "weakest": selectors.to_dict(overview.weakest) if overview.weakest else None,
+        "status": latest.status if latest else None,
+        "system_index": latest.index if latest else None,
+        "system_index_display": latest.index_display if latest else None,
+        "index_change": story.index_change.as_dict() if story.index_change else None,
+        "coverage": latest.coverage.as_dict() if latest else None,
+        "completion": (latest.coverage.answered / latest.coverage.expected
+                       if latest and latest.coverage.expected else None),
+        "provisional": story.provisional.as_dict() if story.provisional else None,
+        "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
+        "weak": [i.as_dict() for i in story.weak], "lowest": [i.as_dict() for i in story.lowest],
+        "rules": story.as_dict()["rules"],
         "filters": filters.query(),
     }
 
@@ -66,7 +79,8 @@ class SummaryView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters))
+        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters,
+                                        request.company))
 
 
 class DataView(DashboardAPIView):
@@ -77,7 +91,9 @@ class DataView(DashboardAPIView):
     def get(self, request, company_slug):
         filters = self.filters()
         overview = selectors.overview(company=request.company, filters=filters)
-        return Response({**overview.as_dict(), "sentences": narrative.headline_sentences(overview),
+        extra = headlines.extra_headlines(company=request.company) if filters.department is None else []
+        return Response({**overview.as_dict(),
+                         "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
                          "filters": filters.query()})
 
 
@@ -110,7 +126,8 @@ class DepartmentSummaryView(DashboardAPIView):
     def get(self, request, company_slug, department_id):
         department = access.department_for(request, department_id, self.membership)
         filters = self.filters().with_department(department)
-        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters))
+        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters,
+                                        request.company))
 
 
 class DepartmentChartView(DashboardAPIView):
@@ -132,3 +149,27 @@ class DepartmentChartView(DashboardAPIView):
             raise exceptions.PermissionDenied("The company has turned off company lines on department dashboards.")
         filters = self.filters().with_department(department)
         return self.chart_response(spec, request.company, filters)
+
+
+class SettingsView(DashboardAPIView):
+    """The thresholds of "How we compute" and what department heads see. Read: dashboard viewers; change: admins."""
+
+    required_permission = {"GET": "view_department_dashboard", "HEAD": "view_department_dashboard",
+                           "OPTIONS": "view_department_dashboard", "*": "manage_company"}
+
+    @extend_schema(responses={200: DashboardSettingsSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, company_slug):
+        row = selectors.dashboard_settings(company=request.company)
+        return Response(settings_payload(row))
+
+    @extend_schema(request=DashboardSettingsSerializer,
+                   responses={200: DashboardSettingsSerializer, 400: BAD_FILTERS, 403: FORBIDDEN, 404: NOT_FOUND})
+    def patch(self, request, company_slug):
+        serializer = DashboardSettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        row = services.dashboard_settings_update(company=request.company, **serializer.validated_data)
+        return Response(settings_payload(row))
+
+
+def settings_payload(row):
+    return {name: getattr(row, name) for name in services.FIELDS}

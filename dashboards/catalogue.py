@@ -54,16 +54,8 @@ class Chart:
 
 
 def movers_rows(company, filters):
-    points = selectors.factor_series(company=company, filters=filters)
-    actions = selectors.open_actions_by_factor(company=company, filters=filters)
-    rounds = selectors.round_rows(company=company, filters=filters)
-    department_points = selectors.department_series(company=company, filters=filters,
-                                                    round_ids=selectors.latest_two(rounds))
-    factor_falls, factor_rises = selectors.movers(points, "factor", "factor_name", kind="factor")
-    department_falls, department_rises = selectors.movers(department_points, "department_id", "department",
-                                                          kind="department")
-    return [*selectors.with_open_actions(factor_falls, actions), *selectors.with_open_actions(factor_rises, actions),
-            *department_falls, *department_rises]
+    """The movers chart's rows: the news of the same story the page tells (so chart and sentences agree)."""
+    return overview_movers(selectors.overview(company=company, filters=filters))
 
 
 def overview_movers(overview):
@@ -76,9 +68,9 @@ def split_moves(moves):
 
 # ---------------------------------------------------------------- text summaries
 
-def summary_index(rounds):
-    final = selectors.settled(rounds)
-    return narrative.index_sentence(final[-1] if final else None) or _("No system index yet.")
+def summary_index(overview):
+    sentence = narrative.index_sentence(overview.story) or narrative.provisional_sentence(overview.story)
+    return sentence.text if sentence else _("No system index yet.")
 
 
 def summary_factors(points):
@@ -96,12 +88,9 @@ def summary_factors(points):
 def summary_comparison(data):
     if data["previous"] is None:
         return _("Only one scored round so far.") if data["latest"] else _("No factor scores yet.")
-    rows = [r for r in data["rows"] if r["latest"] is not None and r["previous"] is not None]
-    rose = sum(1 for r in rows if r["latest"] > r["previous"])
-    fell = sum(1 for r in rows if r["latest"] < r["previous"])
-    return (ngettext("%(rose)s factor rose", "%(rose)s factors rose", rose) % {"rose": rose} + ", "
-            + ngettext("%(fell)s fell", "%(fell)s fell", fell) % {"fell": fell}
-            + " " + _("from %(previous)s to %(latest)s.") % {"previous": data["previous"], "latest": data["latest"]})
+    return _("Each factor in %(latest)s beside %(previous)s; which moves are news is in the sentences above "
+             "(moves within a factor's usual wobble are steady).") % {
+        "previous": data["previous"], "latest": data["latest"]}
 
 
 def summary_heatmap(data):
@@ -116,13 +105,22 @@ def summary_heatmap(data):
 
 
 def summary_completion_rounds(rounds):
-    return narrative.completion_sentence(rounds[-1] if rounds else None) or _("No department audits yet.")
+    sentence = narrative.completion_sentence(rounds[-1] if rounds else None)
+    return sentence.text if sentence else _("No department audits yet.")
 
 
 def summary_completion_departments(rows):
     if not rows:
         return _("No department audits yet.")
-    return narrative.late_department_sentence(rows) or _("Every department answered on time.")
+    sentence = narrative.late_department_sentence(rows)
+    if sentence:
+        return sentence.text
+    pending = sum(r.pending for r in rows)
+    if pending:
+        return ngettext("No department audit is late or missing; %(count)s is not yet due.",
+                        "No department audit is late or missing; %(count)s are not yet due.", pending) % {
+            "count": pending}
+    return _("Every department answered on time.")
 
 
 def summary_movers(moves):
@@ -130,10 +128,11 @@ def summary_movers(moves):
     factor_moves = [m for m in sorted(falls, key=lambda m: m.delta) if m.kind == "factor"] or \
         [m for m in sorted(rises, key=lambda m: -m.delta) if m.kind == "factor"]
     if factor_moves:
-        return narrative.factor_move_sentence(factor_moves[0])
+        return narrative.factor_change_sentence(factor_moves[0]).text
     if moves:
-        return narrative.department_move_sentence(moves[0])
-    return _("Two scored rounds are needed to show movement.")
+        return narrative.department_change_sentence(moves[0]).text
+    return _("No move above its usual wobble: every factor and department is steady, or only one final round "
+             "is in range.")
 
 
 def summary_actions(rows):
@@ -166,8 +165,9 @@ def factor_departments_rows(company, filters):
 
 COMPANY_CHARTS = {chart.name: chart for chart in [
     Chart("system-index", gettext_lazy("System index over rounds"),
-          lambda c, f: selectors.round_rows(company=c, filters=f), lambda o: o.rounds,
-          lambda rows, links: charts.system_index(rows), tables.system_index, summary_index),
+          lambda c, f: selectors.overview(company=c, filters=f), lambda o: o,
+          lambda rows, links: charts.system_index(rows.story), lambda rows: tables.system_index(rows.story),
+          summary_index),
     Chart("factors", gettext_lazy("The seven factors over rounds"),
           lambda c, f: selectors.factor_series(company=c, filters=f), lambda o: o.factors,
           lambda rows, links: charts.factor_lines(rows), tables.factor_points, summary_factors),
@@ -186,7 +186,7 @@ COMPANY_CHARTS = {chart.name: chart for chart in [
           lambda c, f: selectors.completion_by_department(company=c, filters=f), lambda o: o.completion_by_department,
           lambda rows, links: charts.completion_by_department(rows), tables.completion_by_department,
           summary_completion_departments),
-    Chart("movers", gettext_lazy("Biggest movers since the previous round"), movers_rows, overview_movers,
+    Chart("movers", gettext_lazy("Biggest moves above the usual wobble"), movers_rows, overview_movers,
           lambda rows, links: charts.movers(*split_moves(rows)), tables.movers, summary_movers),
     Chart("open-actions", gettext_lazy("Open action items per factor"),
           lambda c, f: selectors.open_actions_by_factor(company=c, filters=f), lambda o: o.actions,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts.chart_text import plain, plain_all
+from accounts.numbers import signed_whole, whole
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies (yellow left out: too pale on white).
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442"]
@@ -68,26 +69,43 @@ def period_axis(periods):
     return {"type": "category", "categoryorder": "array", "categoryarray": periods}
 
 
-def system_index(rounds):
-    """Line of the system index over rounds; hover shows the change and completion."""
+def status_text(figure):
+    """'final · 5/5 departments' for a hover (the coverage travels with the figure)."""
+    labels = {"final": _("final"), "provisional": _("provisional"), "incomplete": _("incomplete")}
+    return f"{labels[figure.status]} · {figure.coverage.answered}/{figure.coverage.expected} " + _("departments")
+
+
+def system_index(story):
+    """Line of the final system index over rounds; an open round's provisional index drawn apart (hollow, dotted)."""
     title = _("System index over rounds")
-    scored = [r for r in rounds if r.system_index is not None and not r.in_progress]
+    scored = [r for r in story.rounds if r.index is not None]
+    finals = [r for r in scored if not r.provisional]
     if not scored:
         return empty_figure(title, no_data_message())
-    change_label, completion_label = _("Change"), _("Completion")
-    return {
-        "data": [{
-            "type": "scatter", "mode": "lines+markers+text", "name": _("System index"),
-            "x": [r.period for r in scored], "y": [r.system_index for r in scored],
-            "text": [f"{r.system_index:.0f}" for r in scored], "textposition": "top center",
-            "line": {"color": OKABE_ITO[0], "width": 3}, "marker": {"size": 9},
-            "customdata": [[r.index_change if r.index_change is not None else "—",
-                            f"{r.submitted}/{r.expected}"] for r in scored],
-            "hovertemplate": "%{x}: %{y:.1f}<br>" + change_label + ": %{customdata[0]}<br>"
-                             + completion_label + ": %{customdata[1]}<extra></extra>",
-        }],
-        "layout": layout(title, xaxis=period_axis([r.period for r in scored]), yaxis=score_axis(_("System index"))),
-    }
+    status_label = _("Status")
+    hover = "%{x}: %{text}<br>" + status_label + ": %{customdata}<extra></extra>"
+    data = [{
+        "type": "scatter", "mode": "lines+markers+text", "name": _("System index (final)"),
+        "x": [r.period for r in finals], "y": [r.index for r in finals],
+        "text": [str(whole(r.index)) for r in finals], "textposition": "top center",
+        "line": {"color": OKABE_ITO[0], "width": 3},
+        "marker": {"size": 9, "symbol": ["circle-open" if r.incomplete else "circle" for r in finals]},
+        "customdata": [status_text(r) for r in finals], "hovertemplate": hover,
+    }]
+    provisional = [r for r in scored if r.provisional]
+    if provisional:
+        anchor = finals[-1:]  # a dotted bridge from the last final round, so the open point reads as "not yet"
+        data.append({
+            "type": "scatter", "mode": "lines+markers+text", "name": _("Provisional (round still open)"),
+            "x": [r.period for r in anchor + provisional], "y": [r.index for r in anchor + provisional],
+            "text": [""] * len(anchor) + [str(whole(r.index)) for r in provisional], "textposition": "top center",
+            "line": {"color": "#777777", "width": 2, "dash": "dot"},
+            "marker": {"size": 11, "symbol": "circle-open", "color": "#555555"},
+            "customdata": [status_text(r) for r in anchor + provisional], "hovertemplate": hover,
+        })
+    return {"data": data, "layout": layout(title, xaxis=period_axis([r.period for r in scored]),
+                                           yaxis=score_axis(_("System index")),
+                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})}
 
 
 def factor_lines(points, title=None, dashed=False):
@@ -97,8 +115,10 @@ def factor_lines(points, title=None, dashed=False):
         return empty_figure(title, no_data_message())
     periods = list(dict.fromkeys(p.period for p in points))
     by_factor = defaultdict(list)
+    provisional = [p for p in points if p.provisional and p.score is not None]
     for point in points:
-        by_factor[(point.factor, plain(point.factor_name))].append(point)
+        if not point.provisional:
+            by_factor[(point.factor, plain(point.factor_name))].append(point)
     accountable_label, completion_label = _("Accountable"), _("Completion")
     data = []
     for i, ((_key, name), series) in enumerate(by_factor.items()):
@@ -109,8 +129,17 @@ def factor_lines(points, title=None, dashed=False):
             "marker": {"symbol": SYMBOLS[i % 8], "size": 8},
             "customdata": [[plain(p.accountable_department) or "—",
                             f"{p.completion:.0%}" if p.completion is not None else "—"] for p in series],
-            "hovertemplate": "<b>" + name + "</b> %{x}: %{y:.1f}<br>" + accountable_label
+            "text": [str(whole(p.score)) if p.score is not None else "" for p in series],
+            "hovertemplate": "<b>" + name + "</b> %{x}: %{text}<br>" + accountable_label
                              + ": %{customdata[0]}<br>" + completion_label + ": %{customdata[1]}<extra></extra>",
+        })
+    if provisional:
+        data.append({
+            "type": "scatter", "mode": "markers", "name": _("Provisional (round still open)"),
+            "x": [p.period for p in provisional], "y": [p.score for p in provisional],
+            "marker": {"symbol": "circle-open", "size": 10, "color": "#555555"},
+            "text": [f"{plain(p.factor_name)}: {whole(p.score)}" for p in provisional],
+            "hovertemplate": "%{x} · %{text} (" + _("provisional") + ")<extra></extra>",
         })
     return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis(),
                                            hovermode="x unified")}
@@ -127,18 +156,19 @@ def latest_vs_previous(comparison):
     if comparison["previous"]:
         data.append({"type": "bar", "name": comparison["previous"], "x": names, "y": [r["previous"] for r in rows],
                      "marker": {"color": OKABE_ITO[4], "pattern": {"shape": "/"}},
-                     "hovertemplate": "%{x}<br>" + comparison["previous"] + ": %{y:.1f}<extra></extra>"})
+                     "text": [_fmt(r["previous"]) for r in rows], "textposition": "none",
+                     "hovertemplate": "%{x}<br>" + comparison["previous"] + ": %{text}<extra></extra>"})
     data.append({"type": "bar", "name": comparison["latest"], "x": names, "y": [r["latest"] for r in rows],
                  "marker": {"color": OKABE_ITO[0]}, "text": [_fmt(r["latest"]) for r in rows],
                  "textposition": "outside",
-                 "hovertemplate": "%{x}<br>" + comparison["latest"] + ": %{y:.1f}<extra></extra>"})
+                 "hovertemplate": "%{x}<br>" + comparison["latest"] + ": %{text}<extra></extra>"})
     # The legend above the bars: below, the slanted factor names ran into it.
     return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis(), xaxis={"automargin": True},
                                            legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})}
 
 
 def _fmt(value):
-    return "" if value is None else f"{value:.0f}"
+    return "" if value is None else str(whole(value))
 
 
 def heatmap(data, audit_url):
@@ -154,7 +184,7 @@ def heatmap(data, audit_url):
         for key, _factor_name in data.factors:
             cell = cells.get((department_id, key))
             z_row.append(cell.score if cell else None)
-            text_row.append("" if cell is None else (_("N/A") if cell.score is None else f"{cell.score:.0f}"))
+            text_row.append("" if cell is None else (_("N/A") if cell.score is None else str(whole(cell.score))))
             link_row.append(audit_url(cell.audit_id) if cell else "")
         z.append(z_row)
         text.append(text_row)
@@ -208,7 +238,7 @@ def completion_by_department(rows):
 
 def movers(falls, rises):
     """Horizontal bars of the largest falls and rises (points of change), labelled with the latest score."""
-    title = _("Biggest movers since the previous round")
+    title = _("Biggest moves above the usual wobble")
     moves = sorted([*falls, *rises], key=lambda m: m.delta)
     if not moves:
         return empty_figure(title, _("Two scored rounds are needed to show movement."))
@@ -219,8 +249,11 @@ def movers(falls, rises):
             "y": [f"{plain(m.name)} ({kinds[m.kind]})" for m in moves], "x": [m.delta for m in moves],
             "marker": {"color": [OKABE_ITO[3] if m.delta < 0 else OKABE_ITO[2] for m in moves],
                        "pattern": {"shape": ["x" if m.delta < 0 else "" for m in moves]}},
-            "text": [f"{m.delta:+.0f} → {m.latest:.0f}" for m in moves], "textposition": "outside",
-            "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>",
+            # Signed with a real minus, from the displayed (rounded) endpoints: the same numbers as the sentences.
+            "text": [f"{signed_whole(whole(m.latest) - whole(m.previous))} → {whole(m.latest)}" for m in moves],
+            "textposition": "outside",
+            "customdata": [f"{m.start_period} {whole(m.previous)} → {m.period} {whole(m.latest)}" for m in moves],
+            "hovertemplate": "%{y}: %{text}<br>%{customdata}<extra></extra>",
         }],
         # Room on both sides for the "−14 → 27" labels, so a fall's label never runs into the axis names;
         # the largest fall on top, where an executive reads first.
@@ -273,6 +306,7 @@ def department_lines(points, title):
         "type": "scatter", "mode": "lines+markers", "name": name, "x": [p.period for p in series],
         "y": [p.score for p in series], "line": {"color": OKABE_ITO[i % 8], "dash": DASHES[i % 8]},
         "marker": {"symbol": SYMBOLS[i % 8], "size": 7},
-        "hovertemplate": "<b>" + name + "</b> %{x}: %{y:.1f}<extra></extra>",
+        "text": [str(whole(p.score)) if p.score is not None else "" for p in series],
+        "hovertemplate": "<b>" + plain(name) + "</b> %{x}: %{text}<extra></extra>",
     } for i, (name, series) in enumerate(by_department.items())]
     return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis())}

@@ -1,5 +1,6 @@
 """Per-company dashboard preferences."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -14,6 +15,23 @@ class DashboardSettings(models.Model):
     show_company_lines_to_heads = models.BooleanField(
         _("show company factor lines to department heads"), default=True,
         help_text=_("Department heads see the company's factor scores beside their own, for context."),
+    )
+
+    # The rules of "How we compute" (dashboards/story.py); defaults explained on that page and in the README.
+    weak_threshold = models.PositiveSmallIntegerField(
+        _("weak below"), default=50, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A factor, department or question scoring under this (0–100) is called weak. "
+                    "50 is the middle of the answer scale: “partly”."),
+    )
+    change_threshold = models.PositiveSmallIntegerField(
+        _("news only above (points)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A change smaller than this is called steady. Leave empty to derive it from each factor's usual "
+                    "round-to-round wobble (never under 5 points)."),
+    )
+    min_coverage = models.PositiveSmallIntegerField(
+        _("minimum coverage (%)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A round figure resting on fewer departments than this share of those expected is marked "
+                    "incomplete."),
     )
 
     objects = ScopedManager(company="company")

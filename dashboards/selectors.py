@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from audits import scoring
 from audits.models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
@@ -21,6 +22,7 @@ from audits.models import (
 )
 
 from . import sql
+from . import story as story_rules
 from .models import DashboardSettings
 
 
@@ -72,6 +74,7 @@ class FactorPoint:
     departments_answered: int
     completion: float | None
     accountable_department: str | None
+    provisional: bool = False  # from a round still open: drawn apart, never compared as final
 
 
 @dataclass
@@ -123,23 +126,30 @@ class Mover:
     period: str
     accountable_department: str | None = None
     open_actions: int = 0
+    start_period: str = ""  # where the run began: a slide is told whole
+    steps: int = 1
+    common_departments: int | None = None
+    direction: str = ""
+    threshold: float | None = None
+
+    # The names narrative.run_phrase reads (a Mover is a Change that is news, flattened for charts and tables).
+    @property
+    def start(self):
+        return self.previous
+
+    @property
+    def end(self):
+        return self.latest
+
+    @property
+    def end_period(self):
+        return self.period
 
 
 @dataclass
 class ActionCount:
     factor: str
     factor_name: str
-    open_actions: int
-
-
-@dataclass
-class Weakest:
-    factor: str
-    factor_name: str
-    score: float
-    delta: float | None
-    period: str
-    accountable_department: str | None
     open_actions: int
 
 
@@ -194,20 +204,26 @@ def round_rows(*, company, filters):
     return result
 
 
-def factor_series(*, company, filters):
-    """Company factor scores per round (or one department's, with the department filter). 1–2 queries."""
+def factor_series(*, company, filters, accountable=None):
+    """Company factor scores per round (or one department's, with the department filter). 1–2 queries.
+
+    `accountable`, a dict, is filled with {(round id, factor key): accountable department id} on the way.
+    """
     if filters.department:
         return department_factor_series(company=company, filters=filters, department=filters.department)
     rows = sql.company_factor_scores(company, filters)
     ru = russian()
+    if accountable is not None:
+        accountable.update({(row[10], row[1]): row[11] for row in rows})
     return [
         FactorPoint(
             period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
             departments_answered=answered,
             completion=round(submitted / expected, 4) if expected else None,
-            accountable_department=accountable,
+            accountable_department=accountable_name, provisional=bool(running),
         )
-        for period, key, name_en, name_ru, answered, accountable, expected, submitted, score in rows
+        for (period, key, name_en, name_ru, answered, accountable_name, expected, submitted, score, running,
+             _round_id, _accountable_id) in rows
     ]
 
 
@@ -226,14 +242,16 @@ def department_factor_series(*, company, filters, department):
         FactorPoint(
             period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
             departments_answered=1 if score is not None else 0, completion=1.0 if submitted else 0.0,
-            accountable_department=accountable.get(key),
+            accountable_department=accountable.get(key), provisional=bool(running),
         )
-        for period, key, name_en, name_ru, score, submitted in sql.department_factor_scores(company, filters, department)
+        for period, key, name_en, name_ru, score, submitted, running
+        in sql.department_factor_scores(company, filters, department)
     ]
 
 
 def latest_vs_previous(points):
     """{"latest": period, "previous": period, "rows": [{factor, factor_name, latest, previous}]} from a series."""
+    points = [p for p in points if not p.provisional]
     periods = list(dict.fromkeys(p.period for p in points if p.score is not None))
     latest = periods[-1] if periods else None
     previous = periods[-2] if len(periods) > 1 else None
@@ -313,52 +331,66 @@ def open_actions_by_factor(*, company, filters):
     ]
 
 
-def movers(points, key, name, *, kind, limit=3):
-    """Largest rises and falls between each series' last two scored rounds: (falls, rises)."""
-    series = defaultdict(list)
-    labels = {}
-    for point in points:
-        if point.score is not None:
-            series[getattr(point, key)].append(point)
-            labels[getattr(point, key)] = getattr(point, name)
-    moves = []
-    for series_key, scored in series.items():
-        if len(scored) < 2:
-            continue
-        before, after = scored[-2], scored[-1]
-        moves.append(Mover(kind=kind, key=str(series_key), name=labels[series_key], previous=before.score,
-                           latest=after.score, delta=round(after.score - before.score, 2), period=after.period,
-                           accountable_department=getattr(after, "accountable_department", None)))
-    falls = sorted((m for m in moves if m.delta < 0), key=lambda m: m.delta)[:limit]
-    rises = sorted((m for m in moves if m.delta > 0), key=lambda m: -m.delta)[:limit]
-    return falls, rises
+def mover(change):
+    """A chart and table row of a Change that is news."""
+    return Mover(kind=change.kind, key=change.key, name=change.name, previous=change.start, latest=change.end,
+                 delta=change.delta, period=change.end_period, accountable_department=change.accountable_department,
+                 open_actions=change.open_actions, start_period=change.start_period, steps=change.steps,
+                 common_departments=change.common_departments, direction=change.direction,
+                 threshold=change.threshold)
 
 
-def weakest_factor(points, actions):
-    """The lowest-scored factor of the latest scored round, with its change, owner and open actions."""
-    comparison = latest_vs_previous(points)
-    scored = [row for row in comparison["rows"] if row["latest"] is not None]
-    if not scored:
-        return None
-    row = min(scored, key=lambda r: r["latest"])
-    accountable = next((p.accountable_department for p in reversed(points)
-                        if p.factor == row["factor"] and p.period == comparison["latest"]), None)
-    open_count = next((a.open_actions for a in actions if a.factor == row["factor"]), 0)
-    delta = round(row["latest"] - row["previous"], 2) if row["previous"] is not None else None
-    return Weakest(factor=row["factor"], factor_name=row["factor_name"], score=row["latest"], delta=delta,
-                   period=comparison["latest"], accountable_department=accountable, open_actions=open_count)
+def split_news(changes, limit=3):
+    """(falls, rises) among the changes that are news, largest first."""
+    news = [c for c in changes if c.is_news]
+    falls = sorted((c for c in news if c.direction == "fell"), key=lambda c: c.delta)[:limit]
+    rises = sorted((c for c in news if c.direction == "rose"), key=lambda c: -c.delta)[:limit]
+    return [mover(c) for c in falls], [mover(c) for c in rises]
 
 
-def with_open_actions(moves, actions):
-    counts = {a.factor: a.open_actions for a in actions}
-    for move in moves:
-        move.open_actions = counts.get(move.key, 0)
-    return moves
+def dashboard_rules(*, company):
+    """The company's thresholds for the story (defaults until an admin saves the dashboard settings). 1 query."""
+    row = (DashboardSettings.objects.filter(company=company)
+           .values("weak_threshold", "change_threshold", "min_coverage").first())
+    return story_rules.Rules(**row) if row else story_rules.Rules()
+
+
+def story_cells(*, company, filters):
+    """({round id: {(department id, factor key): score}}, {round id: (answers scored, factors scored)}). 1 query."""
+    cells, answered = defaultdict(dict), defaultdict(lambda: [0, set()])
+    for round_id, department_id, key, score, scored_answers in sql.submitted_cells(company, filters):
+        cells[round_id][(department_id, key)] = score
+        answered[round_id][0] += scored_answers or 0
+        if score is not None:
+            answered[round_id][1].add(key)
+    return cells, answered
+
+
+def question_coverage(*, company, filters, answered):
+    """{round id: (answers scored, questions asked, factors scored)}. 1 query."""
+    asked = dict(sql.questions_asked(company, filters))
+    return {round_id: (count, asked.get(round_id, 0), len(keys)) for round_id, (count, keys) in answered.items()}
+
+
+def question_means(*, company, filters, round_id):
+    """[{key, text, factor, score}]: each scored question's mean points over the round's submitted audits."""
+    if round_id is None:
+        return []
+    ru, sums = russian(), defaultdict(list)
+    texts = {}
+    for question_id, key, text_en, text_ru, factor_key, kind, scale, yes, na in sql.round_answers(
+            company, filters, round_id):
+        points = scoring.answer_points(kind=kind, scale_value=scale, bool_value=yes, not_applicable=na)
+        if points is not None:
+            sums[question_id].append(points)
+            texts[question_id] = (key or str(question_id), text_ru if ru and text_ru else text_en, factor_key)
+    return [{"key": texts[q][0], "text": texts[q][1], "factor": texts[q][2], "score": sum(v) / len(v)}
+            for q, v in sums.items()]
 
 
 @dataclass
 class Overview:
-    """Everything the executive dashboard shows, from 7 queries (8 with a department) whatever the company's size."""
+    """Everything a dashboard shows, in a constant number of queries whatever the company's size."""
 
     rounds: list
     factors: list
@@ -367,49 +399,81 @@ class Overview:
     completion_by_department: list
     department_points: list
     actions: list
-    factor_falls: list
-    factor_rises: list
-    department_falls: list
-    department_rises: list
-    weakest: Weakest | None
+    story: object  # dashboards.story.Story: the one computation every figure and sentence reads
+    factor_falls: list = field(default_factory=list)
+    factor_rises: list = field(default_factory=list)
+    department_falls: list = field(default_factory=list)
+    department_rises: list = field(default_factory=list)
+
+    @property
+    def weakest(self):
+        """The weak factors (under the threshold), else an empty list: see story.weak and story.lowest."""
+        return self.story.weak
 
     def as_dict(self):
         return {
             "rounds": to_dicts(self.rounds), "factors": to_dicts(self.factors), "latest_vs_previous": self.comparison,
-            "heatmap": {**to_dict(self.heatmap), "cells": to_dicts(self.heatmap.cells)}, "completion_by_department": to_dicts(self.completion_by_department),
+            "heatmap": {**to_dict(self.heatmap), "cells": to_dicts(self.heatmap.cells)},
+            "completion_by_department": to_dicts(self.completion_by_department),
             "department_series": to_dicts(self.department_points), "open_actions": to_dicts(self.actions),
             "movers": {"factor_falls": to_dicts(self.factor_falls), "factor_rises": to_dicts(self.factor_rises),
                        "department_falls": to_dicts(self.department_falls),
                        "department_rises": to_dicts(self.department_rises)},
-            "weakest": to_dict(self.weakest) if self.weakest else None,
+            "story": self.story.as_dict(),
         }
 
 
-def latest_two(rounds):
-    """Ids of the last two settled rounds that have any submission (the movers compare these)."""
-    return [r.round_id for r in settled(rounds) if r.submitted][-2:]
+def department_points_from(cells, rounds, names):
+    """Mean factor score per department and final round, from the cells (the movers' department lines)."""
+    points = []
+    for row in rounds:
+        if row.in_progress:
+            continue
+        by_department = defaultdict(list)
+        for (department_id, _key), score in cells.get(row.round_id, {}).items():
+            if score is not None:
+                by_department[department_id].append(score)
+        for department_id, scores in sorted(by_department.items(), key=lambda kv: names.get(kv[0], "")):
+            points.append(DepartmentPoint(department_id=department_id, department=names.get(department_id, ""),
+                                          period=row.period, score=as_float(sum(scores) / len(scores))))
+    return points
 
 
-def overview(*, company, filters):
-    """All dashboard rows for a company (and optional department filter)."""
+def overview(*, company, filters, rules=None):
+    """All dashboard rows for a company (and optional department filter), and the story told from them."""
     rounds = round_rows(company=company, filters=filters)
-    points = factor_series(company=company, filters=filters)
+    accountable = {}
+    points = factor_series(company=company, filters=filters, accountable=accountable)
     actions = open_actions_by_factor(company=company, filters=filters)
-    department_points = department_series(company=company, filters=filters, round_ids=latest_two(rounds))
-    factor_falls, factor_rises = movers(points, "factor", "factor_name", kind="factor")
-    department_falls, department_rises = movers(department_points, "department_id", "department", kind="department")
+    cells, answered = story_cells(company=company, filters=filters)
+    completion = completion_by_department(company=company, filters=filters)
+    names = {row.department_id: row.department for row in completion}
+    latest_final = next((r for r in reversed(rounds) if not r.in_progress), None)
+    story = story_rules.build(
+        rounds=rounds, points=points, actions=actions, rules=rules or dashboard_rules(company=company),
+        cells=cells, accountable=accountable, department_names=names,
+        question_counts=question_coverage(company=company, filters=filters, answered=answered),
+        weak_questions=question_means(company=company, filters=filters,
+                                      round_id=latest_final.round_id if latest_final else None),
+    )
+    factor_falls, factor_rises = split_news(story.factor_changes)
+    department_falls, department_rises = split_news(story.department_changes)
     return Overview(
         rounds=rounds, factors=points, comparison=latest_vs_previous(points),
         heatmap=heatmap(company=company, filters=filters, rounds=rounds),
-        completion_by_department=completion_by_department(company=company, filters=filters),
-        department_points=department_points, actions=actions,
-        factor_falls=with_open_actions(factor_falls, actions), factor_rises=with_open_actions(factor_rises, actions),
+        completion_by_department=completion,
+        department_points=department_points_from(cells, rounds, names), actions=actions, story=story,
+        factor_falls=factor_falls, factor_rises=factor_rises,
         department_falls=department_falls, department_rises=department_rises,
-        weakest=weakest_factor(points, actions),
     )
 
 
 # ---------------------------------------------------------------- department dashboard and drill-downs
+
+def dashboard_settings(*, company):
+    """The company's dashboard settings row, or an unsaved one with the defaults."""
+    return DashboardSettings.objects.filter(company=company).first() or DashboardSettings(company=company)
+
 
 def show_company_lines_to_heads(*, company):
     settings_row = DashboardSettings.objects.filter(company=company).values("show_company_lines_to_heads").first()

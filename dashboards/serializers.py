@@ -31,13 +31,42 @@ class ChartSerializer(serializers.Serializer):
     table = TableSerializer(help_text="The chart's data as a table (the accessible alternative).")
 
 
+class CoverageSerializer(serializers.Serializer):
+    departments_answered = serializers.IntegerField()
+    departments_expected = serializers.IntegerField()
+    factors_scored = serializers.IntegerField()
+    factors_total = serializers.IntegerField()
+    answers_scored = serializers.IntegerField(allow_null=True)
+    questions_asked = serializers.IntegerField(allow_null=True)
+
+
+class SentenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["team", "index", "weak", "none_weak", "factor_change", "steady", "weak_part", "department_change",
+                 "provisional", "completion", "late_department"])
+    text = serializers.CharField(help_text="The sentence as the page shows it, in the request's language.")
+    period = serializers.CharField(allow_null=True)
+    factor = serializers.CharField(allow_null=True, help_text="A factor key, when the sentence is about one.")
+    department = serializers.CharField(allow_null=True)
+    values = ObjectField(help_text="The numbers of the sentence, rounded as displayed (half-up whole points).")
+    provisional = serializers.BooleanField(help_text="True when the sentence rests on a round still open.")
+    coverage = CoverageSerializer(allow_null=True)
+
+
 class SummarySerializer(serializers.Serializer):
-    period = serializers.CharField(allow_null=True, help_text="The latest round in range.")
-    system_index = serializers.FloatField(allow_null=True)
-    index_change = serializers.FloatField(allow_null=True, help_text="Points since the previous round.")
+    period = serializers.CharField(allow_null=True, help_text="The latest final round in range.")
+    status = serializers.ChoiceField(choices=["final", "incomplete"], allow_null=True)
+    system_index = serializers.FloatField(allow_null=True, help_text="Stored value (two decimals).")
+    system_index_display = serializers.IntegerField(allow_null=True, help_text="As displayed: half-up whole points.")
+    index_change = ObjectField(allow_null=True, help_text="The index's latest run: direction rose/fell/steady, "
+                                                          "start and end, threshold, common departments.")
+    coverage = CoverageSerializer(allow_null=True)
     completion = serializers.FloatField(allow_null=True, help_text="Share of department audits submitted (0–1).")
-    sentences = serializers.ListField(child=serializers.CharField(), help_text="Plain sentences, most important first.")
-    weakest = ObjectField(allow_null=True)
+    provisional = ObjectField(allow_null=True, help_text="The open round's provisional figure, if any.")
+    sentences = SentenceSerializer(many=True, help_text="Every sentence the page shows, most important first.")
+    weak = serializers.ListField(child=ObjectField(), help_text="Factors under the weak threshold (ties: all).")
+    lowest = serializers.ListField(child=ObjectField(), help_text="When none is weak: the lowest factors (ties: all).")
+    rules = ObjectField(help_text="The thresholds used (see the How we compute page).")
     filters = ObjectField()
 
 
@@ -48,12 +77,20 @@ class DataSerializer(serializers.Serializer):
     heatmap = ObjectField()
     completion_by_department = serializers.ListField(child=ObjectField())
     department_series = serializers.ListField(
-        child=ObjectField(), help_text="Mean score per department in the latest two rounds with submissions.")
+        child=ObjectField(), help_text="Mean factor score per department and final round in range.")
     open_actions = serializers.ListField(child=ObjectField())
     movers = ObjectField()
-    weakest = ObjectField(allow_null=True)
-    sentences = serializers.ListField(child=serializers.CharField())
+    story = ObjectField(help_text="The one computation: round figures with coverage, changes, weak items.")
+    sentences = SentenceSerializer(many=True)
     filters = ObjectField()
+
+
+class DashboardSettingsSerializer(serializers.Serializer):
+    show_company_lines_to_heads = serializers.BooleanField(required=False)
+    weak_threshold = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    change_threshold = serializers.IntegerField(min_value=1, max_value=100, required=False, allow_null=True,
+                                                help_text="Null: derived from each factor's wobble.")
+    min_coverage = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
 
 FILTER_PARAMETERS = [

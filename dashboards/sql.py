@@ -108,11 +108,13 @@ def round_rows(company, filters):
 
 def company_factor_scores(company, filters):
     """(period, factor key, name_en, name_ru, departments answered, accountable department, expected, submitted,
-    score) per settled round in range and factor, in round and catalogue order."""
-    where = Where("s.company_id = %(company)s", f"NOT {RUNNING}").period_range(filters)
+    score, running, round id, accountable department id) per round in range and factor, in round and catalogue
+    order; a running round's scores are provisional."""
+    where = Where("s.company_id = %(company)s").period_range(filters)
     return fetch(company, f"""
         SELECT r.period, f.key, f.name_en, f.name_ru, s.departments_answered, d.name, r.expected_count,
-               r.submitted_count, CAST(s.score AS FLOAT)
+               r.submitted_count, CAST(s.score AS FLOAT), CASE WHEN {RUNNING} THEN 1 ELSE 0 END, r.id,
+               s.accountable_department_id
         FROM audits_roundfactorscore s JOIN audits_round r ON r.id = s.round_id
         JOIN audits_factor f ON f.id = s.factor_id LEFT JOIN accounts_department d ON d.id = s.accountable_department_id
         WHERE {where}
@@ -120,16 +122,16 @@ def company_factor_scores(company, filters):
 
 
 def department_factor_scores(company, filters, department):
-    """(period, factor key, name_en, name_ru, score, submitted?) of one department's audits in range."""
+    """(period, factor key, name_en, name_ru, score, submitted?, running) of one department's audits in range."""
     where = Where("s.company_id = %(company)s", "a.department_id = %(department)s",
                   department=department.pk).period_range(filters)
     return fetch(company, f"""
         SELECT r.period, f.key, f.name_en, f.name_ru, CAST(s.score AS FLOAT),
-               CASE WHEN a.first_submitted_at IS NULL THEN 0 ELSE 1 END
+               CASE WHEN a.first_submitted_at IS NULL THEN 0 ELSE 1 END, CASE WHEN {RUNNING} THEN 1 ELSE 0 END
         FROM audits_factorscore s JOIN audits_departmentaudit a ON a.id = s.audit_id
         JOIN audits_round r ON r.id = a.round_id JOIN audits_factor f ON f.id = s.factor_id
         WHERE {where}
-        ORDER BY r.period_start, f.position""", **where.params)
+        ORDER BY r.period_start, f.position""", now=now_param(), **where.params)
 
 
 def open_actions(company, filters, statuses):
@@ -208,6 +210,42 @@ def heatmap_cells(company, filters, round_id):
         LEFT JOIN audits_factorscore s ON s.audit_id = a.id LEFT JOIN audits_factor f ON f.id = s.factor_id
         WHERE {where}
         ORDER BY d.name, a.department_id""", **where.params)
+
+
+def submitted_cells(company, filters):
+    """(round id, department id, factor key, score, scored answers) of every submitted audit in range: the
+    cells the story recomputes on a common part and reads weak parts from."""
+    where = Where("a.company_id = %(company)s", "a.status = 'submitted'").period_range(filters).department(filters)
+    return fetch(company, f"""
+        SELECT a.round_id, a.department_id, f.key, CAST(s.score AS FLOAT), s.scored_answers
+        FROM audits_departmentaudit a JOIN audits_round r ON r.id = a.round_id
+        JOIN audits_factorscore s ON s.audit_id = a.id JOIN audits_factor f ON f.id = s.factor_id
+        WHERE {where}""", **where.params)
+
+
+def questions_asked(company, filters):
+    """(round id, scored questions asked of the submitted audits) per round in range: coverage's denominator."""
+    where = Where("a.company_id = %(company)s", "a.status = 'submitted'").period_range(filters).department(filters)
+    return fetch(company, f"""
+        SELECT a.round_id, COUNT(q.id)
+        FROM audits_departmentaudit a JOIN audits_round r ON r.id = a.round_id
+        JOIN audits_factorscore s ON s.audit_id = a.id
+        JOIN audits_question q ON q.questionnaire_id = r.questionnaire_id AND q.factor_id = s.factor_id
+             AND q.kind IN ('scale', 'yes_no')
+        WHERE {where}
+        GROUP BY a.round_id""", **where.params)
+
+
+def round_answers(company, filters, round_id):
+    """(question key, text_en, text_ru, factor key, kind, scale value, yes/no, N/A) of a round's submitted
+    audits, for the questions under the weak threshold."""
+    where = Where("a.company_id = %(company)s", "a.status = 'submitted'", "a.round_id = %(round)s",
+                  round=round_id).department(filters)
+    return fetch(company, f"""
+        SELECT q.id, q.key, q.text_en, q.text_ru, f.key, q.kind, n.scale_value, n.bool_value, n.not_applicable
+        FROM audits_answer n JOIN audits_departmentaudit a ON a.id = n.audit_id
+        JOIN audits_question q ON q.id = n.question_id JOIN audits_factor f ON f.id = q.factor_id
+        WHERE {where} AND q.kind IN ('scale', 'yes_no')""", **where.params)
 
 
 def factor_names():

@@ -6,6 +6,20 @@ Pages render them as the "show as table" alternative; exports write them to CSV 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.numbers import whole
+
+
+def status_label(status):
+    """'final', 'provisional' or 'incomplete' in the reader's language."""
+    return {"final": pgettext("round status", "final"), "provisional": pgettext("round status", "provisional"),
+            "incomplete": pgettext("round status", "incomplete")}[status]
+
+
+def change(latest, previous):
+    """A displayed change: the difference of the displayed (rounded) values, so the table adds up."""
+    return None if latest is None or previous is None else whole(latest) - whole(previous)
 
 
 @dataclass
@@ -16,25 +30,27 @@ class Table:
     row_links: list | None = None  # a URL per row for the first cell (keyboard route to a chart's links)
 
 
-def system_index(rounds):
-    return Table(_("System index over rounds"), [_("Round"), _("System index"), _("Change"), _("Submitted"),
-                                                 _("Expected")],
-                 [[r.period, r.system_index, r.index_change, r.submitted, r.expected] for r in rounds])
+def system_index(story):
+    return Table(_("System index over rounds"), [_("Round"), _("Status"), _("System index"),
+                                                 _("Departments answered"), _("Expected")],
+                 [[r.period, status_label(r.status), whole(r.index), r.coverage.answered, r.coverage.expected]
+                  for r in story.rounds])
 
 
 def factor_points(points, caption=None):
     return Table(caption or _("The seven factors over rounds"),
-                 [_("Round"), _("Factor"), _("Score"), _("Departments answered"), _("Completion"), _("Accountable")],
-                 [[p.period, p.factor_name, p.score, p.departments_answered,
-                   None if p.completion is None else round(p.completion * 100), p.accountable_department or ""]
+                 [_("Round"), _("Status"), _("Factor"), _("Score"), _("Departments answered"), _("Completion"),
+                  _("Accountable")],
+                 [[p.period, status_label("provisional" if p.provisional else "final"), p.factor_name, whole(p.score),
+                   p.departments_answered, None if p.completion is None else whole(p.completion * 100),
+                   p.accountable_department or ""]
                   for p in points])
 
 
 def comparison(data):
     return Table(_("Latest round against the previous"),
                  [_("Factor"), data["previous"] or _("Previous"), data["latest"] or _("Latest"), _("Change")],
-                 [[r["factor_name"], r["previous"], r["latest"],
-                   None if r["latest"] is None or r["previous"] is None else round(r["latest"] - r["previous"], 2)]
+                 [[r["factor_name"], whole(r["previous"]), whole(r["latest"]), change(r["latest"], r["previous"])]
                   for r in data["rows"]])
 
 
@@ -45,7 +61,7 @@ def heatmap(data):
         row = [name]
         for key, _factor_name in data.factors:
             cell = cells.get((department_id, key))
-            row.append("" if cell is None else (_("N/A") if cell.score is None else cell.score))
+            row.append("" if cell is None else (_("N/A") if cell.score is None else whole(cell.score)))
         rows.append(row)
     caption = _("Departments × factors, %(period)s") % {"period": data.period} if data.period else \
         _("Departments × factors")
@@ -69,10 +85,11 @@ def completion_by_department(rows):
 
 def movers(moves):
     kinds = {"factor": _("Factor"), "department": _("Department")}
-    return Table(_("Biggest movers since the previous round"),
-                 [_("Kind"), _("Name"), _("Previous"), _("Latest"), _("Change"), _("Round"), _("Accountable"),
-                  _("Open action items")],
-                 [[kinds[m.kind], m.name, m.previous, m.latest, m.delta, m.period, m.accountable_department or "",
+    return Table(_("Biggest moves above the usual wobble"),
+                 [_("Kind"), _("Name"), _("From round"), _("From"), _("Round"), _("To"), _("Change"), _("Rounds"),
+                  _("Accountable"), _("Open action items")],
+                 [[kinds[m.kind], m.name, m.start_period, whole(m.previous), m.period, whole(m.latest),
+                   change(m.latest, m.previous), m.steps, m.accountable_department or "",
                    m.open_actions if m.kind == "factor" else ""] for m in moves])
 
 
@@ -83,11 +100,13 @@ def open_actions(rows):
 
 def department_points(points, caption):
     return Table(caption, [_("Round"), _("Department"), _("Score")],
-                 [[p.period, p.department, p.score] for p in points])
+                 [[p.period, p.department, whole(p.score)] for p in points])
 
 
 def scores(rows):
+    # The displayed score (half-up, as on every page) and the stored one, for analysts who recompute.
     return Table(_("All scores"), [_("Round"), _("Department"), _("Factor key"), _("Factor"), _("Score"),
-                                   _("Scored answers"), _("Status"), _("Deadline"), _("First submitted")],
-                 [[r["period"], r["department"], r["factor"], r["factor_name"], r["score"], r["scored_answers"],
-                   r["status"], r["deadline"], r["first_submitted_at"]] for r in rows])
+                                   _("Score (stored, exact)"), _("Scored answers"), _("Status"), _("Deadline"),
+                                   _("First submitted")],
+                 [[r["period"], r["department"], r["factor"], r["factor_name"], whole(r["score"]), r["score"],
+                   r["scored_answers"], r["status"], r["deadline"], r["first_submitted_at"]] for r in rows])

@@ -17,4 +17,5 @@ urlpatterns = [
     path("export/<slug:dataset>.<str:fmt>", views.export, name="export"),
     path("png/<slug:chart>/", views.chart_png, name="png"),
     path("settings/", views.dashboard_settings, name="settings"),
+    path("how-we-compute/", views.how, name="how"),
 ]

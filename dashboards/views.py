@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.permissions import require_permission
 from accounts.url_templates import url_template
 from audits.models import Factor, FactorKey
+from audits.scoring import ACCOUNTABLE_WEIGHT
 
-from . import access, catalogue, exports, headlines, narrative, png, selectors, services, tables
+from . import access, catalogue, exports, headlines, narrative, png, selectors, services, story, tables
 from .filters import Filters
+from .models import DashboardSettings
 
 
 def read_only(view):
@@ -105,11 +107,12 @@ def executive(request, company_slug):
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
                         api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
-    final = selectors.settled(overview.rounds)
-    latest = final[-1] if final else None
+    sentences = narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company))
     return render(request, "dashboards/executive.html", {
-        **context, "overview": overview, "latest": latest, "cards": cards, "query": query,
-        "sentences": narrative.headline_sentences(overview), "headlines": headlines.extra_headlines(company=company),
+        **context, "overview": overview, "story": overview.story, "latest": overview.story.latest,
+        "latest_round": overview.rounds[-1] if overview.rounds else None, "cards": cards, "query": query,
+        "sentences": [s for s in sentences if s.kind != "team"],
+        "headlines": [s for s in sentences if s.kind == "team"],
         "factors": overview.heatmap.factors,
         "scores_csv": api_url("dashboards:export", company, query, dataset="scores", fmt="csv"),
         "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),
@@ -146,8 +149,10 @@ def department(request, company_slug, department_id):
     query = {k: v for k, v in filters.query().items() if k in ("from", "to")}
     cards = chart_cards(charts_with_rows, company=company, query=query, api_name="api-department-dashboard-chart",
                         export_name="dashboards:department_export", extra={"department_id": dept.pk})
+    story_overview = selectors.overview(company=company, filters=filters)
     return render(request, "dashboards/department.html", {
-        **context, "cards": cards, "query": query,
+        **context, "cards": cards, "query": query, "story": story_overview.story,
+        "sentences": narrative.headline_sentences(story_overview),
         "actions": selectors.department_actions(company=company, department=dept),
         "scores_csv": api_url("dashboards:department_export", company, query, department_id=dept.pk,
                               dataset="scores", fmt="csv"),
@@ -208,16 +213,17 @@ def report(request, company_slug):
         return render_filter_errors(request, "dashboards/report.html", {}, form)
     filters = Filters("", period, filters.department, period)
     overview = selectors.overview(company=company, filters=filters)
-    latest = overview.rounds[-1]
-    late_or_missing = [a for a in selectors.completion_by_department(
-        company=company, filters=Filters(period, period, filters.department)) if a.late or a.missing]
+    completion = selectors.completion_by_department(company=company, filters=Filters(period, period,
+                                                                                     filters.department))
     return render(request, "dashboards/report.html", {
-        "form": form, "period": period, "overview": overview, "latest": latest,
-        "sentences": narrative.headline_sentences(overview),
+        "form": form, "period": period, "overview": overview, "story": overview.story,
+        "figure": overview.story.figure(period),
+        "sentences": narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company)),
         "factor_table": tables.comparison(overview.comparison),
         "heatmap_table": tables.heatmap(overview.heatmap),
         "movers_table": tables.movers(catalogue.overview_movers(overview)),
-        "completion_table": tables.completion_by_department(late_or_missing),
+        "completion_table": tables.completion_by_department([a for a in completion if a.late or a.missing]),
+        "completion_text": catalogue.summary_completion_departments(completion),
         "actions_table": tables.open_actions(overview.actions),
     })
 
@@ -291,25 +297,34 @@ def chart_png(request, company_slug, chart):
     return response
 
 
-class SettingsForm(forms.Form):
-    show_company_lines_to_heads = forms.BooleanField(
-        label=gettext_lazy("Show the company's factor lines to department heads"), required=False,
-        help_text=gettext_lazy("Department heads see company scores beside their own, for context."))
+@read_only
+@require_permission("view_department_dashboard")
+def how(request, company_slug):
+    """'How we compute': the rules of dashboards/story.py in plain words, with this company's thresholds."""
+    rules = selectors.dashboard_rules(company=request.company)
+    return render(request, "dashboards/how.html", {
+        "rules": rules, "min_change": story.MIN_CHANGE, "wobble_multiple": story.WOBBLE_MULTIPLE,
+        "accountable_weight": ACCOUNTABLE_WEIGHT, "own_steps": story.MIN_STEPS_FOR_OWN_WOBBLE,
+        "can_change": request.membership.can("manage_company"),
+    })
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = DashboardSettings
+        fields = ["show_company_lines_to_heads", "weak_threshold", "change_threshold", "min_coverage"]
+        labels = {"show_company_lines_to_heads": gettext_lazy("Show the company's factor lines to department heads")}
 
 
 @require_permission("manage_company")
 @require_http_methods(["GET", "POST"])
 def dashboard_settings(request, company_slug):
-    """Company admins choose what department heads see on their dashboard."""
+    """Company admins choose what department heads see and the thresholds of "How we compute"."""
     company = request.company
-    if request.method == "POST":
-        form = SettingsForm(request.POST)
-        if form.is_valid():
-            services.dashboard_settings_update(
-                company=company, show_company_lines_to_heads=form.cleaned_data["show_company_lines_to_heads"])
-            messages.success(request, _("Dashboard settings saved."))
-            return redirect("dashboards:settings", company_slug=company_slug)
-    else:
-        form = SettingsForm(initial={"show_company_lines_to_heads": selectors.show_company_lines_to_heads(
-            company=company)})
-    return render(request, "dashboards/settings.html", {"form": form})
+    instance = selectors.dashboard_settings(company=company)
+    form = SettingsForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.dashboard_settings_update(company=company, **form.cleaned_data)
+        messages.success(request, _("Dashboard settings saved."))
+        return redirect("dashboards:settings", company_slug=company_slug)
+    return render(request, "dashboards/settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,16 +1,21 @@
 """Reads for notifications: what is due, what a member sees, the digest's figures, calendar entries."""
 
+from decimal import Decimal
+
 from django.db.models import Q
 
 from accounts.models import Membership, Role
+from accounts.numbers import whole
 from audits.models import (
     OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
     AuditStatus,
     DepartmentAudit,
+    Factor,
     Round,
-    RoundFactorScore,
 )
+from dashboards.filters import Filters
+from dashboards.selectors import overview as dashboard_overview
 
 from .models import (
     OPTIONAL_KINDS,
@@ -104,7 +109,11 @@ def calendar_entries_of(*, membership):
 
 
 def digest_content(*, company, now, since):
-    """The weekly digest's figures, or None when there is nothing to say."""
+    """The weekly digest's figures, or None when there is nothing to say.
+
+    Scores and moves come from the dashboards' story (the one computation), as structured values; the email
+    renders them in the recipient's language, rounded as on every other surface.
+    """
     content = {}
     open_round = Round.objects.filter(company=company).order_by("-opened_at", "-pk").first()
     if open_round is not None:
@@ -112,13 +121,14 @@ def digest_content(*, company, now, since):
         submitted = sum(1 for a in audits if a.status == AuditStatus.SUBMITTED)
         if audits and submitted < len(audits):
             content["round"] = {"period": open_round.period, "submitted": submitted, "expected": len(audits),
-                                "percent": round(100 * submitted / len(audits))}
+                                "percent": whole(Decimal(100 * submitted) / len(audits)),
+                                "provisional": open_round.deadline > now}
         overdue = [a for a in audits if a.status in OPEN_STATUSES and a.deadline < now]
         if overdue:
             content["overdue"] = [{"department": a.department.name, "days": (now - a.deadline).days} for a in overdue]
         recently_submitted = any(a.submitted_at and a.submitted_at >= since for a in audits)
         if recently_submitted:
-            moves = factor_moves(company=company, latest=open_round)
+            moves = factor_moves(company=company)
             if moves:
                 content["moves"] = moves
     late_items = company.action_items.filter(
@@ -132,24 +142,14 @@ def digest_content(*, company, now, since):
     return content or None
 
 
-def factor_moves(*, company, latest, limit=3):
-    """The factors whose company score moved most between the previous round and `latest`."""
-    previous = Round.objects.filter(company=company, period_start__lt=latest.period_start).order_by("-period_start").first()
-    if previous is None:
-        return []
-    scores = RoundFactorScore.objects.filter(round__in=[latest, previous], score__isnull=False).select_related("factor")
-    by_factor = {}
-    for score in scores:
-        by_factor.setdefault(score.factor_id, {"factor": score.factor})[score.round_id] = score.score
-    moves = []
-    for entry in by_factor.values():
-        if latest.pk in entry and previous.pk in entry:
-            delta = float(entry[latest.pk] - entry[previous.pk])
-            if delta:
-                moves.append({"factor_key": entry["factor"].key, "factor_en": entry["factor"].name_en,
-                              "factor_ru": entry["factor"].name_ru, "delta": round(delta, 1),
-                              "score": float(entry[latest.pk])})
-    return sorted(moves, key=lambda m: abs(m["delta"]), reverse=True)[:limit]
+def factor_moves(*, company, limit=3):
+    """The factor changes that are news in the company's story (latest final round, told whole), largest first."""
+    story = dashboard_overview(company=company, filters=Filters()).story
+    names = {f.key: (f.name_en, f.name_ru) for f in Factor.objects.all()}
+    return [{"factor_key": change.key, "factor_en": names[change.key][0], "factor_ru": names[change.key][1],
+             "delta": change.delta_display, "score": whole(change.end), "start": whole(change.start),
+             "start_period": change.start_period, "period": change.end_period, "steps": change.steps}
+            for change in story.news[:limit]]
 
 
 def members_by_id(*, company, ids):

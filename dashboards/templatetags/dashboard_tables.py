@@ -5,10 +5,12 @@ template loop per cell would cost more than every query behind the page.
 """
 
 from django import template
-from django.utils.formats import localize, number_format
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from accounts.numbers import localized_whole, signed_whole
 
 register = template.Library()
 
@@ -24,11 +26,16 @@ def first_cell(value, link):
 
 @register.filter
 def signed(value):
-    """A change with its sign, one decimal, in the active language: '+0.1', '−14.0'."""
+    """A change with its sign as a whole number (half-up, the rule of every surface): '+3', '−14', '0'."""
     if value is None or value == "":
         return ""
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return sign + number_format(abs(value), decimal_pos=1, use_l10n=True)
+    return signed_whole(value)
+
+
+@register.filter
+def points(value):
+    """A score as a whole number (half-up), '—' for none."""
+    return localized_whole(value)
 
 
 @register.simple_tag
