@@ -1,0 +1,252 @@
+"""`python -m tools.chaos --profile ci|long`: build, start the stack, load it, inject faults, print the figures.
+
+Exit status: 0, or 1 when a strict run (the CI profile) saw a 5xx, a duplicate or a lost email; 2 when the
+run itself could not be carried out; 130 on Ctrl-C. Every process started here is stopped however it ends.
+"""
+
+import argparse
+import asyncio
+import datetime
+import glob
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+from . import report
+from .config import PROFILES, profile_from, service_env
+from .stack import Stack
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.chaos", description=__doc__)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="long")
+    parser.add_argument("--heads", type=int, help="department heads saving answers (profile default)")
+    parser.add_argument("--emails", type=int, help="recipients of the reminder wave (profile default)")
+    parser.add_argument("--duration", type=float, help="seconds of load")
+    parser.add_argument("--drain", type=float, help="seconds to wait after the load for the last emails")
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                        help="exit 1 on any 5xx, duplicate or lost email (default: on for ci, off for long)")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server, without a name")
+    parser.add_argument("--database", default="ra_chaos", help="dropped and created anew for each run")
+    parser.add_argument("--web-port", type=int, default=8104)
+    parser.add_argument("--smtp-port", type=int, default=8204)
+    parser.add_argument("--redis-port", type=int, default=6390)
+    parser.add_argument("--tick", type=int, default=30, help="NOTIFICATIONS_TICK_SECONDS of the run")
+    parser.add_argument("--worker-down", type=float, default=3.0, help="seconds a killed worker stays down")
+    parser.add_argument("--redis-down", type=float, default=2.0, help="seconds Redis stays down on a restart")
+    parser.add_argument("--pg-log", default="auto", help="PostgreSQL server log to search for deadlocks")
+    return parser.parse_args(argv)
+
+
+def stop_on_sigterm():
+    """SIGTERM behaves like Ctrl-C, so the `finally` that stops every child runs either way."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def recreate_database(args, env):
+    """A fresh database for each run, migrated by the project's own command."""
+    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{args.database}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def deadlock_counter(args):
+    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as connection:
+        row = connection.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = %s",
+                                 [args.database]).fetchone()
+    return row[0] if row else 0
+
+
+def pg_log_path(args):
+    if args.pg_log != "auto":
+        return args.pg_log
+    logs = sorted(glob.glob("/var/log/postgresql/postgresql-*.log"), key=os.path.getmtime)
+    return logs[-1] if logs else None
+
+
+def log_size(path):
+    try:
+        return os.path.getsize(path)
+    except (OSError, TypeError):
+        return None
+
+
+def pg_log_deadlocks(path, offset, database):
+    """'deadlock detected' lines of this database written since `offset` (None when the log is unreadable)."""
+    if offset is None:
+        return "n/a"
+    try:
+        with open(path, encoding="utf-8", errors="replace") as log:
+            log.seek(offset)
+            return sum(1 for line in log if "deadlock detected" in line and f"@{database} " in line)
+    except OSError:
+        return "n/a"
+
+
+def count_in_logs(run_dir, names, needle):
+    total = 0
+    for name in names:
+        for path in run_dir.glob(f"{name}*.log"):
+            total += sum(1 for line in path.read_text(errors="replace").splitlines() if needle in line)
+    return total
+
+
+def outbox_rows(company_id):
+    """The company's notification rows as plain dicts (email, due as epoch seconds, status)."""
+    from django.db import connection
+    from django_scopes import scopes_disabled
+
+    from notifications.models import Notification
+
+    # The harness reads the outcome of every tenant-independent row it planned; no request scope exists here.
+    with scopes_disabled():
+        rows = [{"email": email.lower(), "due": due.timestamp(), "status": status}
+                for email, due, status in Notification.objects.filter(company_id=company_id)
+                .values_list("recipient__user__email", "due_at", "status")]
+    connection.close()  # the next pg_terminate_backend must not find the harness's own connection
+    return rows
+
+
+async def drive(*, stack, world, profile, args, samples, load_started):
+    from .load import run_heads
+
+    stop_at = time.monotonic() + profile.duration
+    base_url = f"http://127.0.0.1:{args.web_port}"
+    load = asyncio.create_task(run_heads(base_url=base_url, slug=world.slug, heads=world.heads, profile=profile,
+                                         stop_at=stop_at, samples=samples))
+    chaos = asyncio.create_task(inject_faults(stack, profile, load_started, stop_at))
+    progress = asyncio.create_task(print_progress(stack, samples, load_started))
+    try:
+        await load
+        await chaos
+    finally:
+        for task in (load, chaos, progress):
+            task.cancel()
+
+
+async def inject_faults(stack, profile, load_started, stop_at):
+    """Start the beat, then one fault every `fault_every` seconds, each at a moment emails are flowing."""
+    await asyncio.sleep(profile.beat_at)
+    await asyncio.to_thread(stack.start_beat, "beat-1")
+    stack.faults.append((time.time() - load_started, "beat started (its first tick comes one interval later)"))
+    for number, fault in enumerate(profile.faults):
+        planned = load_started + profile.faults_from + number * profile.fault_every
+        if planned > load_started + profile.duration - 2:
+            return
+        await asyncio.sleep(max(planned - time.time(), 0))
+        for _ in range(16):  # up to 8 s for the sink to be busy, so the fault lands mid-send
+            if stack.emails_flowing():
+                break
+            await asyncio.sleep(0.5)
+        if time.monotonic() > stop_at - 2:
+            return
+        what = await asyncio.to_thread(stack.inject, fault)
+        stack.faults.append((time.time() - load_started, what))
+        print(f"  fault {len(stack.faults) - 1} at {stack.faults[-1][0]:.1f} s: {what}", flush=True)
+
+
+async def print_progress(stack, samples, load_started):
+    while True:
+        await asyncio.sleep(15)
+        arrived = len(report.read_sink(stack.sink_path))
+        errors = sum(1 for s in samples if s.status >= 500 or s.status == 0)
+        print(f"  {time.time() - load_started:5.0f} s: {len(samples)} requests ({errors} 5xx/no answer), "
+              f"{arrived} emails received", flush=True)
+
+
+def drain(stack, world, profile):
+    """Wait until every recipient has an email and no row is still planned or sending, or the drain runs out."""
+    deadline = time.monotonic() + profile.drain
+    while time.monotonic() < deadline:
+        received = {m["to"] for m in report.read_sink(stack.sink_path)}
+        rows = outbox_rows(world.company_id)
+        pending = sum(1 for r in rows if r["status"] in ("planned", "sending"))
+        if world.recipients <= received and not pending and rows:
+            return
+        time.sleep(2)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    profile = profile_from(args)
+    run_dir = ROOT / "var" / "chaos" / datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    env = service_env(dict(os.environ), args=args, run_dir=run_dir)
+    os.environ.update(env)
+    stop_on_sigterm()
+    stack = Stack(args=args, env=env, cwd=str(ROOT), run_dir=run_dir)
+    print(f"chaos: profile {profile.name}, logs in {run_dir}", flush=True)
+    try:
+        return run(stack, args, profile, env, run_dir)
+    except KeyboardInterrupt:
+        print("chaos: interrupted; stopping every process it started", flush=True)
+        return 130
+    finally:
+        stack.stop_all()
+
+
+def run(stack, args, profile, env, run_dir):
+    import django
+
+    started = time.monotonic()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not one line per request of the load
+    recreate_database(args, env)
+    django.setup()
+    from django.db import connection
+
+    from .build import build
+
+    world = build(heads=profile.heads, emails=profile.emails)
+    connection.close()
+    print(f"chaos: database {args.database} migrated and built ({len(world.heads)} heads, "
+          f"{len(world.recipients)} recipients) in {time.monotonic() - started:.0f} s", flush=True)
+    deadlocks_before, log_path = deadlock_counter(args), pg_log_path(args)
+    log_offset = log_size(log_path)
+    stack.start_all()
+    print(f"chaos: stack up after {time.monotonic() - started:.0f} s; {profile.duration:g} s of load", flush=True)
+    samples, load_started, load_before = [], time.time(), os.getloadavg()[0]
+    asyncio.run(drive(stack=stack, world=world, profile=profile, args=args, samples=samples,
+                      load_started=load_started))
+    load_average = (load_before, os.getloadavg()[0])
+    print("chaos: load finished, draining", flush=True)
+    drain(stack, world, profile)
+    return summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average,
+                     deadlocks={"stat": deadlock_counter(args) - deadlocks_before,
+                                "log": pg_log_deadlocks(log_path, log_offset, args.database),
+                                "app": count_in_logs(run_dir, ("web", "worker", "beat"), "deadlock detected")})
+
+
+def summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, *, deadlocks):
+    messages = report.read_sink(stack.sink_path)
+    wave = report.wave_window(world.recipients, messages)
+    requests = report.request_stats(samples, wave=wave)
+    ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages)
+    text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
+                         worker_errors=count_in_logs(run_dir, ("worker",), " ERROR/"), wave=wave,
+                         load_started=load_started, load_average=load_average)
+    reasons = report.failures(requests, ledger)
+    verdict = "FAIL: " + ", ".join(reasons) if reasons else "no 5xx, duplicate or lost email"
+    text += f"\nresult                          {verdict}{'' if profile.strict else ' (not strict)'}" \
+            f"\nwall time                       {time.monotonic() - started:.0f} s (logs: {run_dir})"
+    print(text, flush=True)
+    (run_dir / "report.txt").write_text(text + "\n", encoding="utf-8")
+    return 1 if profile.strict and reasons else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Exception as exc:  # noqa: BLE001 – a run that could not be carried out is exit 2, with the reason
+        print(f"chaos: the run could not be carried out: {type(exc).__name__}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc

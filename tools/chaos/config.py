@@ -1,0 +1,64 @@
+"""Profiles (the long run and the CI run) and the environment every process of the run shares."""
+
+import secrets
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    heads: int  # department heads, one department each, all saving answers at once
+    emails: int  # recipients of the reminder wave: each head plus members of their department
+    duration: float  # seconds of load; the wave and the faults happen inside it
+    drain: float  # seconds after the load for late emails to arrive before the rest count as lost
+    think: tuple = (2.0, 6.0)  # seconds a head spends typing between two saves
+    read_share: float = 0.15  # share of requests that reload the audit instead of saving
+    beat_at: float = 5.0  # the beat starts this long into the load, so the wave meets heads already saving
+    faults_from: float = 10.0  # first fault
+    fault_every: float = 12.0  # seconds between faults
+    faults: tuple = field(default_factory=tuple)
+    strict: bool = False  # exit 1 on any 5xx, duplicate or lost email
+
+
+# The order of faults, repeated until the load ends; each one waits (briefly) for emails to be flowing.
+CYCLE = ("kill_worker_1", "terminate_connections", "restart_redis", "second_beat_start", "kill_worker_2",
+         "terminate_connections", "second_beat_stop", "restart_redis")
+
+PROFILES = {
+    # 2,000 rows leave at most 500 per company per tick: the wave lasts about four ticks, the faults span it.
+    "long": Profile(name="long", heads=200, emails=2000, duration=300, drain=150, beat_at=0, faults_from=28,
+                    fault_every=10, faults=CYCLE * 2),
+    # The beat starts at once and ticks 30 s later; the 300 emails go out within seconds, so the faults come thick.
+    "ci": Profile(name="ci", heads=40, emails=300, duration=65, drain=40, beat_at=0, faults_from=28, fault_every=4,
+                  faults=CYCLE[:7], strict=True),
+}
+
+
+def profile_from(args):
+    """The named profile with any command-line overrides applied."""
+    profile = PROFILES[args.profile]
+    overrides = {name: getattr(args, name) for name in ("heads", "emails", "duration", "drain")
+                 if getattr(args, name) is not None}
+    if args.strict is not None:
+        overrides["strict"] = args.strict
+    return replace(profile, **overrides)
+
+
+def service_env(base_env, *, args, run_dir):
+    """Production settings pointed at the run's own database, Redis, SMTP sink and web port."""
+    return {
+        **base_env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{args.postgres}/{args.database}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{args.redis_port}/0",
+        "EMAIL_BACKEND": "smtp",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(args.smtp_port),
+        "SITE_URL": f"http://127.0.0.1:{args.web_port}",
+        "MEDIA_ROOT": str(run_dir / "media"),
+        "NOTIFICATIONS_TICK_SECONDS": str(args.tick),
+        "PYTHONUNBUFFERED": "1",
+    }

@@ -1,0 +1,177 @@
+"""Numbers in, numbers out: request latencies and the email ledger (planned, sent, duplicated, lost, late)."""
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+LATE_SECONDS = 120
+
+
+def percentile(values, share):
+    """Nearest-rank percentile (share 0–1) of a list of numbers; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+
+
+def read_sink(path):
+    """Every recorded message: dicts with t, message_id, to, subject (a missing file means none arrived)."""
+    try:
+        with open(path, encoding="utf-8") as lines:
+            return [json.loads(line) for line in lines if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+@dataclass(frozen=True)
+class Ledger:
+    expected: int
+    planned: int
+    statuses: dict
+    arrived: int  # messages recorded by the sink for the run's recipients
+    delivered: int  # expected recipients that got at least one message
+    duplicate_message_ids: int  # extra copies sharing one Message-ID
+    duplicate_recipient_subject: int  # extra copies sharing recipient and subject
+    extra_per_outbox_row: int  # messages beyond one per outbox row of that recipient
+    lost: int  # expected recipients that got nothing by the end of the drain
+    late: int  # first copy arrived more than LATE_SECONDS after the row's due time
+    max_delay: float | None
+    delays: list
+
+
+def email_ledger(*, recipients, rows, messages):
+    """Match messages to outbox rows by recipient. `rows`: dicts with email, due (epoch seconds), status."""
+    mine = [m for m in messages if m["to"] in recipients]
+    by_recipient = defaultdict(list)
+    for message in mine:
+        by_recipient[message["to"]].append(message)
+    rows_by_recipient = defaultdict(list)
+    for row in rows:
+        rows_by_recipient[row["email"]].append(row)
+    delays = first_arrival_delays(rows_by_recipient, by_recipient)
+    return Ledger(
+        expected=len(recipients),
+        planned=len(rows),
+        statuses=dict(Counter(row["status"] for row in rows)),
+        arrived=len(mine),
+        delivered=sum(1 for r in recipients if by_recipient.get(r)),
+        duplicate_message_ids=extra_copies(Counter(m["message_id"] for m in mine if m["message_id"])),
+        duplicate_recipient_subject=extra_copies(Counter((m["to"], m["subject"]) for m in mine)),
+        extra_per_outbox_row=sum(max(len(got) - max(len(rows_by_recipient.get(r, [])), 1), 0)
+                                 for r, got in by_recipient.items()),
+        lost=sum(1 for r in recipients if not by_recipient.get(r)),
+        late=sum(1 for d in delays if d > LATE_SECONDS),
+        max_delay=max(delays) if delays else None,
+        delays=delays,
+    )
+
+
+def extra_copies(counter):
+    return sum(count - 1 for count in counter.values() if count > 1)
+
+
+def first_arrival_delays(rows_by_recipient, messages_by_recipient):
+    """Seconds from each row's due time to the arrival paired with it (rows and arrivals in time order)."""
+    delays = []
+    for email, rows in rows_by_recipient.items():
+        arrivals = sorted(m["t"] for m in messages_by_recipient.get(email, []))
+        for row, arrived in zip(sorted(rows, key=lambda r: r["due"]), arrivals, strict=False):
+            delays.append(arrived - row["due"])
+    return delays
+
+
+@dataclass(frozen=True)
+class Requests:
+    total: int
+    saves: int
+    reads: int
+    server_errors: int
+    client_errors: int
+    transport_errors: int
+    deadlock_bodies: int
+    save_ms: tuple  # p50, p95, max
+    wave_save_ms: tuple
+    wave_saves: int
+    codes: dict
+
+
+def request_stats(samples, *, wave=None):
+    """Counts and save latencies; `wave` (start, end) in epoch seconds narrows the second latency triple."""
+    saves = [s for s in samples if s.kind == "save"]
+    in_wave = [s for s in saves if wave and wave[0] <= s.at <= wave[1]]
+    return Requests(
+        total=len(samples),
+        saves=len(saves),
+        reads=len(samples) - len(saves),
+        server_errors=sum(1 for s in samples if s.status >= 500),
+        client_errors=sum(1 for s in samples if 400 <= s.status < 500),
+        transport_errors=sum(1 for s in samples if s.status == 0),
+        deadlock_bodies=sum(1 for s in samples if "deadlock" in s.body.lower()),
+        save_ms=triple([s.ms for s in saves if s.status]),
+        wave_save_ms=triple([s.ms for s in in_wave if s.status]),
+        wave_saves=len(in_wave),
+        codes=dict(sorted(Counter(s.status for s in samples).items())),
+    )
+
+
+def triple(values):
+    return (percentile(values, 0.50), percentile(values, 0.95), max(values) if values else None)
+
+
+def wave_window(recipients, messages):
+    """(first, last) arrival of the run's emails, or None when none arrived."""
+    times = [m["t"] for m in messages if m["to"] in recipients]
+    return (min(times), max(times)) if times else None
+
+
+def failures(requests, ledger):
+    """Why a strict (CI) run fails: any 5xx, any duplicate, any lost email."""
+    reasons = []
+    if requests.server_errors:
+        reasons.append(f"{requests.server_errors} × 5xx")
+    duplicates = max(ledger.duplicate_message_ids, ledger.duplicate_recipient_subject, ledger.extra_per_outbox_row)
+    if duplicates:
+        reasons.append(f"{duplicates} duplicate email(s)")
+    if ledger.lost:
+        reasons.append(f"{ledger.lost} lost email(s)")
+    return reasons
+
+
+def ms(value):
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave, load_started, load_average):
+    """The printed table (plain text, one figure per line)."""
+    wave_text = "no email arrived" if wave is None else (
+        f"{wave[0] - load_started:.0f} s → {wave[1] - load_started:.0f} s into the load")
+    lines = [
+        f"== chaos run: profile {profile.name}, {profile.heads} heads, {ledger.expected} recipients, "
+        f"{profile.duration:g} s of load, drain ≤ {profile.drain:g} s ==",
+        f"machine load average (1 min)    {load_average[0]:.1f} before, {load_average[1]:.1f} after the load",
+        f"requests                        {requests.total}  (saves {requests.saves}, reads {requests.reads}; "
+        f"{requests.total / profile.duration:.1f}/s)",
+        f"status codes                    {requests.codes}",
+        f"5xx                             {requests.server_errors}",
+        f"no response (refused/timeout)   {requests.transport_errors}",
+        f"answer save p50 / p95 / max     {' / '.join(ms(v) for v in requests.save_ms)} ms",
+        f"  during the wave               {' / '.join(ms(v) for v in requests.wave_save_ms)} ms "
+        f"over {requests.wave_saves} saves (wave: {wave_text})",
+        f"deadlocks                       {deadlocks['stat']} (pg_stat_database), {deadlocks['log']} (PostgreSQL log),"
+        f" {deadlocks['app']} (app logs), {requests.deadlock_bodies} (responses)",
+        f"worker log errors               {worker_errors}",
+        f"faults injected                 {len(faults)}",
+        *[f"  {at:6.1f} s  {what}" for at, what in faults],
+        f"emails expected                 {ledger.expected}",
+        f"emails planned (outbox rows)    {ledger.planned}  {ledger.statuses}",
+        f"emails sent (arrived)           {ledger.arrived} messages, {ledger.delivered} recipients",
+        f"duplicated                      {ledger.duplicate_message_ids} same Message-ID, "
+        f"{ledger.duplicate_recipient_subject} same recipient+subject, {ledger.extra_per_outbox_row} beyond one per row",
+        f"lost (none by the drain's end)  {ledger.lost}",
+        f"later than {LATE_SECONDS} s after due      {ledger.late}  (max delay "
+        f"{'n/a' if ledger.max_delay is None else f'{ledger.max_delay:.0f} s'}, "
+        f"p95 {'n/a' if not ledger.delays else f'{percentile(ledger.delays, 0.95):.0f} s'})",
+    ]
+    return "\n".join(lines)
