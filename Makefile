@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup messages makemessages compilemessages bench lint clean fuzz fuzz-ci
+.PHONY: run test setup messages makemessages compilemessages bench lint clean fuzz fuzz-ci chaos chaos-ci
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ fuzz: $(STAMP)
 # CI's time-boxed fuzz step: the same test, 25 generated examples per operation and role (100+ per operation).
 fuzz-ci: $(STAMP)
 	$(BIN)/python -m pytest tests/fuzz -m fuzz -s -p no:warnings $(PYTEST_ARGS)
+
+# Load and fault test (tools/chaos; README "Load and fault test"): its own PostgreSQL database, Redis, SMTP sink,
+# gunicorn, two Celery workers and beat; heads save answers while a reminder wave goes out and faults are injected.
+# `make chaos` is the long run (200 heads, 2,000 emails, 5 min); `make chaos-ci` the short one (<= 3 min) that
+# exits 1 on any 5xx, duplicate or lost email. Options: CHAOS_ARGS="--help".
+CHAOS_ARGS ?=
+chaos: $(STAMP)
+	$(BIN)/python -m tools.chaos --profile long $(CHAOS_ARGS)
+
+chaos-ci: $(STAMP)
+	$(BIN)/python -m tools.chaos --profile ci $(CHAOS_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0

@@ -10,10 +10,12 @@ import datetime
 import glob
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import psycopg
@@ -100,6 +102,24 @@ def count_in_logs(run_dir, names, needle):
         for path in run_dir.glob(f"{name}*.log"):
             total += sum(1 for line in path.read_text(errors="replace").splitlines() if needle in line)
     return total
+
+
+def log_causes(run_dir):
+    """What the 500s and the failed tasks were, from the web and worker logs: {cause: count}."""
+    causes = Counter()
+    for path in run_dir.glob("web*.log"):
+        # One block per 500; the last exception line of its traceback is the one that escaped.
+        for block in path.read_text(errors="replace").split("Internal Server Error:")[1:]:
+            raised = EXCEPTION_LINE.findall(block)
+            causes["500: " + (raised[-1][:90] if raised else "unknown")] += 1
+    for path in run_dir.glob("worker*.log"):
+        for match in TASK_FAILURE.finditer(path.read_text(errors="replace")):
+            causes[f"task {match['task']}: {match['error'][:70]}"] += 1
+    return causes
+
+
+EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception|Detected|Shutdown)\b.*$", re.MULTILINE)
+TASK_FAILURE = re.compile(r"Task (?P<task>[\w.]+)\[[\w-]+\] raised unexpected: (?P<error>[^\n]+)")
 
 
 def outbox_rows(company_id):
@@ -224,7 +244,7 @@ def run(stack, args, profile, env, run_dir):
     return summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average,
                      deadlocks={"stat": deadlock_counter(args) - deadlocks_before,
                                 "log": pg_log_deadlocks(log_path, log_offset, args.database),
-                                "app": count_in_logs(run_dir, ("web", "worker", "beat"), "deadlock detected")})
+                                "app": count_in_logs(run_dir, ("web", "worker", "beat"), "DeadlockDetected")})
 
 
 def summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, *, deadlocks):
@@ -233,8 +253,11 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
     requests = report.request_stats(samples, wave=wave)
     ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages)
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
-                         worker_errors=count_in_logs(run_dir, ("worker",), " ERROR/"), wave=wave,
+                         worker_errors=count_in_logs(run_dir, ("worker",), "raised unexpected"), wave=wave,
                          load_started=load_started, load_average=load_average)
+    causes = log_causes(run_dir)
+    text += "\nerrors in the logs              " + (", ".join(f"{n} × {c}" for c, n in causes.most_common())
+                                                     if causes else "none")
     reasons = report.failures(requests, ledger)
     verdict = "FAIL: " + ", ".join(reasons) if reasons else "no 5xx, duplicate or lost email"
     text += f"\nresult                          {verdict}{'' if profile.strict else ' (not strict)'}" \

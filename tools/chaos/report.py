@@ -161,7 +161,7 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"over {requests.wave_saves} saves (wave: {wave_text})",
         f"deadlocks                       {deadlocks['stat']} (pg_stat_database), {deadlocks['log']} (PostgreSQL log),"
         f" {deadlocks['app']} (app logs), {requests.deadlock_bodies} (responses)",
-        f"worker log errors               {worker_errors}",
+        f"failed Celery tasks             {worker_errors}",
         f"faults injected                 {len(faults)}",
         *[f"  {at:6.1f} s  {what}" for at, what in faults],
         f"emails expected                 {ledger.expected}",
