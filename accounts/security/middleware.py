@@ -85,3 +85,32 @@ class AuditContextMiddleware:
     def __call__(self, request):
         with acting_request(request):
             return self.get_response(request)
+
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+def cache_exempt_paths():
+    """Public, identical for everyone: static files (WhiteNoise answers those first anyway) and the health check."""
+    return (settings.STATIC_URL, reverse("health"))
+
+
+class PrivateCacheControlMiddleware:
+    """`Cache-Control: private, no-store` on every API response and every page a signed-in user gets.
+
+    Without it a shared proxy or the browser's back-forward cache could keep one person's scores, members or
+    exports for the next user of the machine. A view that sets its own Cache-Control (the iCal feed, a
+    download) keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.path_info.startswith(cache_exempt_paths()):
+            return response
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response

@@ -25,8 +25,12 @@ from .context import recording_paused
 FORMAT_VERSION = 1
 # User fields that travel with an export: no password hash, staff flags or permissions.
 USER_FIELDS = ["email", "first_name", "last_name", "language"]
-# Credentials are never carried over: an imported API token or calendar feed gets a fresh random hash and
-# is revoked, an imported invitation link gets a fresh nonce (so the old secret cannot open the copy).
+# Credentials are never carried over: the export leaves them blank (an archive is a file people mail around;
+# a token hash is enough to test guesses offline, a nonce to rebuild an invitation link with the signing key),
+# and an imported API token or calendar feed gets a fresh random hash and is revoked, an imported invitation
+# a fresh nonce. Users travel without password hashes (USER_FIELDS); 2FA devices and the unsubscribe links'
+# keys are not company rows; tests/security/test_export_secrets.py fails when a new secret-looking field
+# appears on a company model without being listed here.
 CREDENTIAL_FIELDS = {"accounts.ApiToken": ["key_hash"], "accounts.Invitation": ["nonce"],
                      "notifications.CalendarFeed": ["token_hash"]}
 REVOKED_ON_IMPORT = {"accounts.ApiToken", "notifications.CalendarFeed"}
@@ -98,7 +102,7 @@ def company_export(*, company):
         users = user_model()._base_manager.filter(pk__in=referenced_user_ids(company)).order_by("pk")
         archive.writestr("users.json", json.dumps(list(users.values("pk", *USER_FIELDS)), indent=1))
         for model in company_models():
-            rows = list(rows_of(model, company))
+            rows = without_credentials(list(rows_of(model, company)))
             counts[model._meta.label] = len(rows)
             archive.writestr(f"data/{model._meta.label}.json", serializers.serialize("json", rows, indent=1))
         for name in file_names(company):
@@ -109,6 +113,14 @@ def company_export(*, company):
                     "row_counts": counts}
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
     return buffer.getvalue()
+
+
+def without_credentials(rows):
+    """The rows (in memory only, never saved) with their CREDENTIAL_FIELDS blanked for the archive."""
+    for row in rows:
+        for attname in CREDENTIAL_FIELDS.get(row._meta.label, []):
+            setattr(row, attname, "")
+    return rows
 
 
 # ---------------------------------------------------------------- import

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..permissions import require_permission
 from . import services
 from .audit import record
+from .middleware import PRIVATE_CACHE_CONTROL
 from .models import AuditAction
 from .selectors import audit_log_of
 
@@ -107,7 +108,7 @@ def company_export(request, company_slug):
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{company_slug}-export-{stamp}.zip"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that may answer early (two-factor gate, tenant 404), so those answers are covered too.
+    "accounts.security.middleware.PrivateCacheControlMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.security.middleware.SessionLifetimeMiddleware",
     "accounts.security.middleware.TwoFactorGateMiddleware",
