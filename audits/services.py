@@ -2,6 +2,21 @@
 
 Services that signals or tasks call without a request (company setup, matrix proposal, round opening)
 enter the company's scope themselves; the others run inside the request's or the task's scope.
+
+Row locks (PostgreSQL; SQLite has one writer at a time). Lock only the rows meant, always in this order, and
+keep the transactions short:
+
+    1. department audit   `_lock_open_audit`: SELECT … FOR NO KEY UPDATE OF the audit row alone
+    2. its round          `_lock_round` (submit, reopen): FOR NO KEY UPDATE OF the round row, so two submits of
+                          one round recompute the round's scores one after the other
+    3. round factor scores (written by scoring, in factor order), then answers of the locked audit
+    4. notification (outbox) rows, in primary-key order (notifications.services)
+
+`OF self` matters: `select_for_update()` with `select_related()` also locks every joined row, and a FOR UPDATE
+on the round and the company blocked every insert that references them (FOR KEY SHARE), which is how answer
+saves, submits and the planning tick deadlocked. `no_key=True` because none of these writes changes a key, so
+inserts of child rows (answers, transitions, notifications) are not blocked. Nothing locks a company row.
+Services that take these locks retry once on a deadlock or serialization failure (accounts.deadlocks).
 """
 
 import datetime
@@ -16,8 +31,10 @@ from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
 from accounts.concurrency import save_versioned
+from accounts.deadlocks import retry_once_on_deadlock
 from accounts.security.audit import record, update_logged
 from accounts.security.models import AuditAction
+from accounts.services import company_mark_due
 
 from . import scoring
 from .models import (
@@ -363,6 +380,7 @@ def schedule_update(*, company, cadence, opening_day, answer_window_days, is_act
     schedule.answer_window_days, schedule.is_active = answer_window_days, is_active
     schedule.full_clean()
     save_versioned(schedule, expected_version=expected_version)
+    company_mark_due(company_id=company.pk)  # the next opening moment moved
     return schedule
 
 
@@ -442,6 +460,7 @@ def round_open(*, company, period=None, by=None, now=None):
         except IntegrityError:
             return company.audit_rounds.get(period=period.name), False
         _create_round_audits(round=round, departments=departments)
+        company_mark_due(company_id=company.pk)  # "round opened" notices are due now
         return round, True
 
 
@@ -500,9 +519,20 @@ def audit_questions(audit):
     ).select_related("factor")
 
 
+def _lock_audit(audit):
+    """Re-read the audit under a lock of its own row only (step 1 of the lock order in the module docstring)."""
+    return DepartmentAudit.objects.select_for_update(of=("self",), no_key=True).select_related(
+        "round", "company").get(pk=audit.pk)
+
+
+def _lock_round(round):
+    """Lock the round's row (step 2), after its audit's: its scores are recomputed by one submit at a time."""
+    return Round.objects.select_for_update(of=("self",), no_key=True).get(pk=round.pk)
+
+
 def _lock_open_audit(audit):
     """Re-read the audit under a row lock and refuse when it is submitted."""
-    locked = DepartmentAudit.objects.select_for_update().select_related("round", "company").get(pk=audit.pk)
+    locked = _lock_audit(audit)
     if not locked.is_open:
         raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
                                code="not_editable")
@@ -583,6 +613,7 @@ def answer_snapshot(answer):
     }
 
 
+@retry_once_on_deadlock
 def answer_save(*, audit, question, by, scale_value=None, bool_value=None, number_value=None, text_value="",
                 not_applicable=False, comment="", evidence_url="", evidence_file=None, clear_evidence_file=False,
                 now=None):
@@ -605,7 +636,7 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
                                    number_value=number_value, text_value=text_value)
         if evidence_file is not None:
             _check_evidence_file(evidence_file)
-        answer = Answer.objects.select_for_update().filter(audit=audit, question=question).first()
+        answer = Answer.objects.select_for_update(no_key=True).filter(audit=audit, question=question).first()
         if answer is not None and audit.first_submitted_at is not None:
             AnswerRevision.objects.create(
                 company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
@@ -624,6 +655,7 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
         return _save_answer(answer)
 
 
+@retry_once_on_deadlock
 def answer_evidence_file_set(*, audit, question, by, evidence_file=None, now=None):
     """Attach an evidence file to the answer of one question (replacing an earlier file), or remove it with
     `evidence_file=None`; the answer's values stay. A question not answered yet is refused (400), a submitted
@@ -634,7 +666,7 @@ def answer_evidence_file_set(*, audit, question, by, evidence_file=None, now=Non
         _check_question_in_audit(audit=audit, question=question)
         if evidence_file is not None:
             _check_evidence_file(evidence_file)
-        answer = Answer.objects.select_for_update().filter(audit=audit, question=question).first()
+        answer = Answer.objects.select_for_update(no_key=True).filter(audit=audit, question=question).first()
         if answer is None:
             raise ValidationError({"question": _("Answer the question before attaching evidence to it.")},
                                   code="unanswered")
@@ -670,6 +702,7 @@ ANSWER_KEYS = ("scale_value", "bool_value", "number_value", "text_value", "not_a
                "evidence_url", "evidence_file", "clear_evidence_file")
 
 
+@retry_once_on_deadlock
 def answers_save_bulk(*, audit, by, answers, now=None):
     """Save several answers all-or-nothing. `answers`: dicts with "question" (Question or id) and answer values.
 
@@ -723,6 +756,7 @@ def question_identity(question):
     return ("key", question.key) if question.key else ("text", question.factor_id, question.text_en.strip().lower())
 
 
+@retry_once_on_deadlock
 def answers_copy_from_previous(*, audit, by, now=None):
     """"Start from last round": copy the previous round's answers of this department into unanswered questions.
 
@@ -767,6 +801,7 @@ def missing_required_answers(audit):
     }
 
 
+@retry_once_on_deadlock
 def audit_submit(*, audit, by, now=None):
     """Submit a draft, overdue or reopened audit once every required question is answered; store the scores."""
     now = now or timezone.now()
@@ -779,12 +814,15 @@ def audit_submit(*, audit, by, now=None):
         locked.submitted_at, locked.submitted_by = now, by
         locked.first_submitted_at = locked.first_submitted_at or now
         locked.save(update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "updated_at"])
+        company_mark_due(company_id=locked.company_id)  # its reminders stop; the next due moment moves
         scoring.store_audit_scores(locked)
+        locked.round = _lock_round(locked.round)
         scoring.store_round_scores(locked.round)
     _refresh(audit, locked)
     return audit
 
 
+@retry_once_on_deadlock
 def audit_reopen(*, audit, by, reason, deadline=None, now=None):
     """An admin reopens a submitted audit with a reason; it leaves the round's scores until resubmitted.
 
@@ -795,7 +833,7 @@ def audit_reopen(*, audit, by, reason, deadline=None, now=None):
     if not reason:
         raise ValidationError({"reason": _("Say why the audit is reopened.")}, code="reason_required")
     with transaction.atomic():
-        locked = DepartmentAudit.objects.select_for_update().select_related("round", "company").get(pk=audit.pk)
+        locked = _lock_audit(audit)
         if locked.status != AuditStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted audit can be reopened."), code="not_submitted")
         if deadline is None and locked.deadline <= now:
@@ -805,6 +843,8 @@ def audit_reopen(*, audit, by, reason, deadline=None, now=None):
             locked.deadline = deadline
         _record_transition(audit=locked, to_status=AuditStatus.REOPENED, by=by, at=now, reason=reason)
         locked.save(update_fields=["status", "deadline", "updated_at"])
+        company_mark_due(company_id=locked.company_id)  # a new deadline, new reminders
+        locked.round = _lock_round(locked.round)
         scoring.store_round_scores(locked.round)
     _refresh(audit, locked)
     return audit
@@ -845,6 +885,7 @@ def action_item_create(*, company, by, title, description="", factor=None, owner
     )
     item.full_clean()
     item.save()
+    company_mark_due(company_id=company.pk)  # the owner's assignment notice, and the due date's reminders
     return item
 
 
@@ -868,4 +909,5 @@ def action_item_update(*, item, by, now=None, expected_version=None, **fields):
         item.closed_at = now or timezone.now()
     item.full_clean()
     save_versioned(item, expected_version=expected_version)
+    company_mark_due(company_id=item.company_id)  # a new owner, due date or status moves its reminders
     return item
