@@ -48,11 +48,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def stop_on_sigterm():
+def stop_on_signals():
     """SIGTERM behaves like Ctrl-C, so the `finally` that stops every child runs either way."""
     def interrupt(signum, frame):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
+    # Ctrl-C raises KeyboardInterrupt even when started in the background of a script (which ignores SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def recreate_database(args, env):
@@ -204,7 +206,7 @@ def main(argv=None):
     run_dir.mkdir(parents=True, exist_ok=True)
     env = service_env(dict(os.environ), args=args, run_dir=run_dir)
     os.environ.update(env)
-    stop_on_sigterm()
+    stop_on_signals()
     stack = Stack(args=args, env=env, cwd=str(ROOT), run_dir=run_dir)
     print(f"chaos: profile {profile.name}, logs in {run_dir}", flush=True)
     try:
