@@ -63,6 +63,9 @@ FROZEN_MESSAGE = gettext_lazy("Published questionnaires cannot be edited; make a
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "docx", "xlsx", "csv", "txt")
 MAX_TEXT_ANSWER = 5000
+# A value sent together with "not applicable" is refused, never dropped silently (issue 12, rule 8).
+NA_WITH_VALUE = gettext_lazy("A question marked not applicable takes no answer: untick “not applicable” to "
+                             "answer it, or clear the answer.")
 NUMBER_LIMIT = Decimal("1e12")
 
 
@@ -613,6 +616,20 @@ def answer_snapshot(answer):
     }
 
 
+def _is_given(value):
+    """False for an omitted value (None, empty or blank text); True for anything else, False and 0 included."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _check_not_applicable(*, comment, values):
+    """N/A needs a comment and no value. A value sent with N/A is refused, not silently dropped: dropping it
+    made the page say "Saved" for a value that was never stored (issue 12, rule 8)."""
+    if any(_is_given(value) for value in values):
+        raise ValidationError({"not_applicable": NA_WITH_VALUE}, code="na_with_value")
+    if not comment:
+        raise ValidationError({"comment": _("Say why the question does not apply.")}, code="na_comment")
+
+
 @retry_once_on_deadlock
 def answer_save(*, audit, question, by, scale_value=None, bool_value=None, number_value=None, text_value="",
                 not_applicable=False, comment="", evidence_url="", evidence_file=None, clear_evidence_file=False,
@@ -628,8 +645,7 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
         audit = _lock_open_audit(audit)
         _check_question_in_audit(audit=audit, question=question)
         if not_applicable:
-            if not comment:
-                raise ValidationError({"comment": _("Say why the question does not apply.")}, code="na_comment")
+            _check_not_applicable(comment=comment, values=(scale_value, bool_value, number_value, text_value))
             values = {"scale_value": None, "bool_value": None, "number_value": None, "text_value": ""}
         else:
             values = _clean_values(question=question, scale_value=scale_value, bool_value=bool_value,
