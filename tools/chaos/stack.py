@@ -1,6 +1,7 @@
 """The stack under test (Redis, SMTP sink, gunicorn, two Celery workers, beats) and the faults injected into it."""
 
 import os
+import shutil
 import socket
 import sys
 import time
@@ -103,8 +104,12 @@ class Stack:
         return f"Redis killed and restarted empty after {self.args.redis_down:g} s"
 
     def second_beat_start(self):
+        # With the first beat's schedule file the second one ticks at once and then in step with it (a fresh
+        # file would wait a whole interval): the two beats race, as two deployments' beats would.
+        for path in self.run_dir.glob("beat-1-schedule*"):
+            shutil.copy(path, self.run_dir / path.name.replace("beat-1", "beat-2"))
         self.start_beat("beat-2")
-        return "second beat started"
+        return "second beat started (copy of the first one's schedule)"
 
     def second_beat_stop(self):
         self.supervisor.stop("beat-2")
