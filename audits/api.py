@@ -522,6 +522,8 @@ class DepartmentAuditDetailView(DepartmentAuditAPIView):
 class AuditAnswersView(DepartmentAuditAPIView):
     """Save many answers at once, all or nothing; each answer replaces the stored answer to its question.
 
+    A value together with `not_applicable: true` is refused with a field error on `not_applicable`
+    (`{"answers": [{"not_applicable": [...]}]}`): the value is never dropped silently.
     Errors: shape errors per item (`{"answers": [{}, {"scale_value": [...]}]}`) or, for rules such as
     "not part of this audit", keyed by question id (`{"answers": {"12": [...]}}`). Nothing is saved then.
     Evidence links come with the answers; evidence files go to `answers/<question id>/evidence/`.
@@ -553,8 +555,11 @@ class AuditAnswersView(DepartmentAuditAPIView):
             errors = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
             raise exceptions.ValidationError({"answers": errors}) from None
         answered, total = selectors.audit_progress(audit=audit)
+        # Re-read: the response is the stored state (issue 12, rule 8), not the objects the request built.
+        stored = audit.answers.in_bulk([answer.pk for answer in saved])
         return Response(AnswersBulkOutputSerializer({
-            "saved": len(saved), "answers": saved, "progress": {"answered": answered, "total": total},
+            "saved": len(saved), "answers": [stored[answer.pk] for answer in saved],
+            "progress": {"answered": answered, "total": total},
         }).data)
 
 
@@ -589,12 +594,13 @@ class AnswerEvidenceView(DepartmentAuditAPIView):
                                                    evidence_file=upload)
         return Response(AnswerOutputSerializer(answer).data)
 
-    @extend_schema(request=None, responses={204: None, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND,
-                                            409: SUBMITTED})
+    @extend_schema(request=None, responses={200: AnswerOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN,
+                                            404: NOT_FOUND, 409: SUBMITTED})
     def delete(self, request, company_slug, audit_pk, question_pk):
+        """Remove the file; answers with the answer as now stored (like every other save)."""
         audit = self.answerable_audit()
-        services.answer_evidence_file_set(audit=audit, question=self.question(audit), by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        answer = services.answer_evidence_file_set(audit=audit, question=self.question(audit), by=request.user)
+        return Response(AnswerOutputSerializer(answer).data)
 
 
 class AuditSubmitView(DepartmentAuditAPIView):

@@ -73,6 +73,13 @@ class AnswerForm(NoNulMixin, forms.Form):
         return self.answer is not None or self.has_changed()
 
 
+def number_text(value):
+    """A stored number as typed: 12.50 → "12.5", 100.00 → "100" (normalize() alone would say "1E+2")."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
 def initial_of(answer):
     """The form's initial values from a stored answer (so has_changed() spots what the user changed)."""
     if answer is None:
@@ -80,7 +87,7 @@ def initial_of(answer):
     return {
         "scale_value": answer.scale_value,
         "bool_value": {True: "yes", False: "no"}.get(answer.bool_value, ""),
-        "number_value": "" if answer.number_value is None else str(answer.number_value.normalize()),
+        "number_value": number_text(answer.number_value),
         "text_value": answer.text_value,
         "not_applicable": answer.not_applicable,
         "comment": answer.comment,

@@ -1,5 +1,7 @@
 """API input and output serializers of the audits domain. Shapes and bounds only; the rules live in audits.services."""
 
+import os
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -24,7 +26,7 @@ from .models import (
     Round,
     RoundFactorScore,
 )
-from .services import MAX_TEXT_ANSWER
+from .services import MAX_TEXT_ANSWER, NA_WITH_VALUE
 
 MAX_ID = 2**63 - 1
 MAX_BULK_ANSWERS = 500
@@ -235,15 +237,21 @@ class FactorScoreSerializer(serializers.ModelSerializer):
 
 
 class AnswerOutputSerializer(serializers.ModelSerializer):
+    """The answer as stored (every save answers with it): `updated_at` changes with every stored change."""
+
     has_evidence_file = serializers.SerializerMethodField()
+    evidence_file_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Answer
         fields = ["id", "question", "scale_value", "bool_value", "number_value", "text_value", "not_applicable",
-                  "comment", "evidence_url", "has_evidence_file", "updated_at", "updated_by"]
+                  "comment", "evidence_url", "has_evidence_file", "evidence_file_name", "updated_at", "updated_by"]
 
     def get_has_evidence_file(self, answer) -> bool:
         return bool(answer.evidence_file)
+
+    def get_evidence_file_name(self, answer) -> str:
+        return os.path.basename(answer.evidence_file.name) if answer.evidence_file else ""
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -313,6 +321,15 @@ class AnswerInputSerializer(serializers.Serializer):
     not_applicable = serializers.BooleanField(required=False, default=False)
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+    VALUE_NAMES = ("scale_value", "bool_value", "number_value", "text_value")
+
+    def validate(self, attrs):
+        """A value together with not_applicable is refused on the field (never silently dropped)."""
+        if attrs.get("not_applicable") and any(
+                attrs.get(name) not in (None, "") for name in self.VALUE_NAMES):
+            raise serializers.ValidationError({"not_applicable": [str(NA_WITH_VALUE)]}, code="na_with_value")
+        return attrs
 
 
 class AnswersBulkInputSerializer(serializers.Serializer):

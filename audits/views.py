@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +27,15 @@ from accounts.models import Role
 from accounts.permissions import require_permission
 
 from . import selectors, services
-from .forms import ActionFilterForm, ActionItemForm, ActionStatusForm, AnswerForm, ReopenForm, answer_prefix
+from .forms import (
+    ActionFilterForm,
+    ActionItemForm,
+    ActionStatusForm,
+    AnswerForm,
+    ReopenForm,
+    answer_prefix,
+    initial_of,
+)
 from .models import (
     OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
@@ -232,6 +241,7 @@ def render_answer_form(request, audit, forms, missing=None, status=200):
             question = row.question
             row.form = (forms or {}).get(question.pk) or AnswerForm(question=question, answer=row.answer)
             row.prefix = answer_prefix(question)
+            row.state = answer_state(audit=audit, question=question, answer=row.answer)
             row.choices = choices_of(row.form)
             row.missing = missing.get(str(question.pk))
     missing_rows = [row for group in sheet.groups for row in group.rows if row.missing]
@@ -281,7 +291,12 @@ def render_report(request, audit):
 
 @require_POST
 def answer_save(request, company_slug, audit_pk):
-    """Autosave of one answer (JSON): 200 with the progress, 400 with field errors, 409 when submitted."""
+    """Autosave of one answer (JSON): 200 with the progress, 400 with field errors, 409 when submitted.
+
+    Every answer carries `answer`, the stored state re-read from the database after the save (or, when the
+    save was refused, the state that is still stored): the page renders the question from it, so what the
+    page shows is what is stored, never what it sent (issue 12, rule 8).
+    """
     audit = answerable_audit(request, audit_pk)
     if not audit.is_open:
         return JsonResponse({"error": not_editable_message()}, status=409)
@@ -291,21 +306,50 @@ def answer_save(request, company_slug, audit_pk):
     answer = audit.answers.filter(question=question).first()
     form = AnswerForm(request.POST, request.FILES, question=question, answer=answer)
     if not form.is_valid():
-        return JsonResponse({"errors": form_errors(form)}, status=400)
+        return refused(audit, question, status=400, errors=form_errors(form))
     try:
         with transaction.atomic():
             saved = services.answer_save(audit=audit, question=question, by=request.user, **form.service_values())
     except services.AuditNotEditable as error:
-        return JsonResponse({"error": error_text(error)}, status=409)
+        return refused(audit, question, status=409, error=error_text(error))
     except ValidationError as error:
         add_service_errors(form, error)
-        return JsonResponse({"errors": form_errors(form)}, status=400)
+        return refused(audit, question, status=400, errors=form_errors(form))
     answered, total = selectors.audit_progress(audit=audit)
+    state = answer_state(audit=audit, question=question, answer=Answer.objects.get(pk=saved.pk))
     return JsonResponse({
-        "saved": True, "question": question.pk, "is_answered": saved.is_answered,
+        "saved": True, "question": question.pk, "is_answered": state["is_answered"],
         "answered": answered, "total": total, "progress": progress_text(answered, total),
-        "evidence_file": os.path.basename(saved.evidence_file.name) if saved.evidence_file else "",
+        "evidence_file": state["evidence_file"], "answer": state,
     })
+
+
+def refused(audit, question, *, status, **body):
+    """A refused autosave: the errors and the answer as it is still stored (the save changed nothing)."""
+    stored = Answer.objects.filter(company=audit.company, audit=audit, question=question).first()
+    return JsonResponse({**body, "saved": False, "question": question.pk,
+                         "answer": answer_state(audit=audit, question=question, answer=stored)}, status=status)
+
+
+def answer_state(*, audit, question, answer):
+    """The stored answer as the page's inputs show it (value as the form spells it, "" for none).
+
+    `updated_at` is the answer's revision marker: it changes with every stored change, so a client can tell
+    which of two responses is newer.
+    """
+    initial = initial_of(answer)
+    value = initial.get(AnswerForm.VALUE_FIELDS[question.kind])
+    has_file = answer is not None and bool(answer.evidence_file)
+    return {
+        "question": question.pk, "kind": question.kind, "value": "" if value is None else str(value),
+        "not_applicable": bool(initial.get("not_applicable")), "comment": initial.get("comment", ""),
+        "evidence_url": initial.get("evidence_url", ""),
+        "evidence_file": os.path.basename(answer.evidence_file.name) if has_file else "",
+        "evidence_file_url": reverse("audits:evidence_download", kwargs={
+            "company_slug": audit.company.slug, "audit_pk": audit.pk, "answer_pk": answer.pk}) if has_file else "",
+        "is_answered": answer is not None and answer.is_answered,
+        "updated_at": answer.updated_at.isoformat() if answer is not None else None,
+    }
 
 
 def not_editable_message():

@@ -48,13 +48,19 @@ def test_head_attaches_replaces_downloads_and_removes_evidence(alpha, sales_audi
     assert attached.json()["has_evidence_file"] is True
     assert (attached.json()["scale_value"], attached.json()["comment"]) == (4, "kept")  # the answer stays
 
-    assert api.put(url, {"file": pdf(b"%PDF-1.4 second", "second.pdf")}, format="multipart").status_code == 200
+    replaced = api.put(url, {"file": pdf(b"%PDF-1.4 second", "second.pdf")}, format="multipart")
+    assert replaced.status_code == 200
+    assert replaced.json()["evidence_file_name"] == stored(sales_audit, question).evidence_file.name.rsplit("/", 1)[1]
+    assert replaced.json()["evidence_file_name"].startswith("second")
     download = api_client_for(alpha.member(Role.EXECUTIVE)).get(url)
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;") and "second.pdf" in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == b"%PDF-1.4 second"
 
-    assert api.delete(url).status_code == 204
+    removed = api.delete(url)  # answers with the stored answer, like every save
+    assert removed.status_code == 200
+    assert (removed.json()["has_evidence_file"], removed.json()["evidence_file_name"]) == (False, "")
+    assert removed.json()["scale_value"] == 4
     assert not stored(sales_audit, question).evidence_file
     assert stored(sales_audit, question).scale_value == 4
     assert api.get(url).status_code == 404

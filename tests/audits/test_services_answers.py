@@ -74,16 +74,32 @@ def test_a_question_outside_the_audit_is_refused(alpha, q4_round, sales_audit, h
             services.answer_save(audit=sales_audit, question=retired, by=head, text_value="x")
 
 
-def test_not_applicable_needs_a_comment_and_clears_the_value(alpha, sales_audit, head):
+def test_not_applicable_needs_a_comment_and_clears_the_stored_value(alpha, sales_audit, head):
     with scope(company=alpha.company):
         question = question_of(sales_audit, "customers", "scale")
         with pytest.raises(ValidationError) as error:
             services.answer_save(audit=sales_audit, question=question, by=head, not_applicable=True, comment="  ")
         assert "comment" in error.value.message_dict
-        answer = services.answer_save(audit=sales_audit, question=question, by=head, scale_value=2,
-                                      not_applicable=True, comment="We sell to one distributor")
-    assert (answer.not_applicable, answer.scale_value) == (True, None)
-    assert answer.is_answered
+        services.answer_save(audit=sales_audit, question=question, by=head, scale_value=2)
+        answer = services.answer_save(audit=sales_audit, question=question, by=head, not_applicable=True,
+                                      comment="We sell to one distributor")
+        stored = Answer.objects.get(pk=answer.pk)
+    assert (stored.not_applicable, stored.scale_value) == (True, None)
+    assert stored.is_answered
+
+
+@pytest.mark.parametrize(("kind", "value"), [("scale", {"scale_value": 2}), ("yes_no", {"bool_value": False}),
+                                             ("number", {"number_value": "0"}), ("text", {"text_value": "x"})])
+def test_a_value_with_not_applicable_is_refused_and_the_stored_answer_stays(alpha, sales_audit, head, kind, value):
+    with scope(company=alpha.company):
+        question = services.audit_questions(sales_audit).filter(kind=kind).first()
+        services.answer_save(audit=sales_audit, question=question, by=head, not_applicable=True, comment="No line")
+        with pytest.raises(ValidationError) as error:
+            services.answer_save(audit=sales_audit, question=question, by=head, not_applicable=True,
+                                 comment="No line", **value)
+        stored = Answer.objects.get(audit=sales_audit, question=question)
+    assert "not applicable" in error.value.message_dict["not_applicable"][0]
+    assert stored.not_applicable and stored.comment == "No line"
 
 
 def test_evidence_file_is_stored_through_the_storage_api(alpha, sales_audit, head):

@@ -1,6 +1,11 @@
 // Autosave of the department audit form: each question (a fieldset[data-question]) is POSTed on its own,
 // debounced, to the answer-save endpoint; the status region says "Saved" or "Error". Without this script
 // the form still works through its "Save draft" and "Submit" buttons.
+//
+// The page never trusts what it sent: every response carries the answer as stored ("answer"), and the
+// question is re-rendered from it, so "Saved" always sits next to what a reload would show. A value and
+// "not applicable" exclude each other (the server refuses both together): picking a value unticks "not
+// applicable" and ticking it clears the value, visibly, before the save is sent.
 (function () {
   "use strict";
 
@@ -29,6 +34,93 @@
     }
     status.textContent = text;
     status.classList.toggle("is-error", Boolean(isError));
+  }
+
+  function valueInputs(fieldset) {
+    return fieldset.querySelectorAll("input[type=radio], input[inputmode=decimal], textarea[name$='-text_value']");
+  }
+
+  function naBox(fieldset) {
+    return fieldset.querySelector("input[name$='-not_applicable']");
+  }
+
+  // The two sides of the N/A choice: whichever the user just chose clears the other one on screen.
+  function keepChoiceConsistent(fieldset, target) {
+    var na = naBox(fieldset);
+    if (!na) {
+      return;
+    }
+    if (target === na) {
+      if (na.checked) {
+        valueInputs(fieldset).forEach(function (input) {
+          if (input.type === "radio") {
+            input.checked = false;
+          } else {
+            input.value = "";
+          }
+        });
+      }
+    } else if (Array.prototype.indexOf.call(valueInputs(fieldset), target) !== -1 && na.checked &&
+               (target.type === "radio" ? target.checked : target.value.trim() !== "")) {
+      na.checked = false;
+    }
+  }
+
+  // What each input held when the save was sent: an input changed since then keeps the user's newer text
+  // (its own save is queued) instead of being overwritten by the older stored state.
+  function snapshot(fieldset) {
+    var values = [];
+    fieldset.querySelectorAll("input, textarea").forEach(function (input) {
+      values.push(input.type === "radio" || input.type === "checkbox" ? input.checked : input.value);
+    });
+    return values;
+  }
+
+  function unchangedSince(sent, fieldset) {
+    var now = snapshot(fieldset);
+    var inputs = fieldset.querySelectorAll("input, textarea");
+    return function (input) {
+      var index = Array.prototype.indexOf.call(inputs, input);
+      return index === -1 || now[index] === sent[index];
+    };
+  }
+
+  function setText(input, value, unchanged) {
+    // Text the server only trimmed is left as typed, so a space typed before a pause does not vanish.
+    if (input && unchanged(input) && input.value.trim() !== value.trim()) {
+      input.value = value;
+    }
+  }
+
+  function showStored(fieldset, answer, unchanged) {
+    if (!answer) {
+      return;
+    }
+    fieldset.querySelectorAll("input[type=radio]").forEach(function (input) {
+      if (unchanged(input)) {
+        input.checked = input.value === answer.value;
+      }
+    });
+    setText(fieldset.querySelector("input[inputmode=decimal]"), answer.value, unchanged);
+    setText(fieldset.querySelector("textarea[name$='-text_value']"), answer.value, unchanged);
+    var na = naBox(fieldset);
+    if (na && unchanged(na)) {
+      na.checked = answer.not_applicable;
+    }
+    setText(fieldset.querySelector("textarea[name$='-comment']"), answer.comment, unchanged);
+    setText(fieldset.querySelector("input[name$='-evidence_url']"), answer.evidence_url, unchanged);
+    var current = fieldset.querySelector("[data-current-file]");
+    if (current) {
+      var link = current.querySelector("[data-current-file-link]");
+      link.textContent = answer.evidence_file;
+      link.setAttribute("href", answer.evidence_file_url || "#");
+      current.hidden = !answer.evidence_file;
+      var clear = current.querySelector("input[type=checkbox]");
+      if (clear && unchanged(clear)) {
+        clear.checked = false;
+      }
+    }
+    fieldset.setAttribute("data-updated-at", answer.updated_at || "");
   }
 
   function payload(fieldset) {
@@ -101,6 +193,7 @@
     }
     busy = true;
     say(form.getAttribute("data-msg-saving"));
+    var sent = snapshot(fieldset);
     fetch(form.getAttribute("data-save-url"), {
       method: "POST",
       body: payload(fieldset),
@@ -114,12 +207,14 @@
       })
       .then(function (result) {
         if (result.ok) {
+          var unchanged = unchangedSince(sent, fieldset);
           showErrors(fieldset, {});
           showProgress(result.body);
           var file = fieldset.querySelector("input[type=file]");
-          if (file && file.value) {
+          if (file && file.value && unchanged(file)) {
             file.value = ""; // uploaded: do not send it again with the next change
           }
+          showStored(fieldset, result.body.answer, unchanged);
           say(form.getAttribute("data-msg-saved"));
         } else {
           showErrors(fieldset, result.body.errors || { "__all__": [result.body.error || ""] });
@@ -137,6 +232,7 @@
     if (!fieldset) {
       return;
     }
+    keepChoiceConsistent(fieldset, event.target);
     var id = fieldset.getAttribute("data-question");
     clearTimeout(timers[id]);
     var delay = event.type === "change" ? 0 : DELAY_MS;
