@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_imports
 
 questionnaire = "questionnaires/<int:questionnaire_pk>/"
 audit = "department-audits/<int:audit_pk>/"
@@ -32,4 +32,7 @@ urlpatterns = [
     path(audit + "scores/", api.AuditScoresView.as_view(), name="api-department-audit-scores"),
     path("action-items/", api.ActionItemListView.as_view(), name="api-action-items"),
     path("action-items/<int:action_item_pk>/", api.ActionItemDetailView.as_view(), name="api-action-item"),
+    path("history-imports/", api_imports.HistoryImportListView.as_view(), name="api-history-imports"),
+    path("history-imports/<int:history_import_pk>/", api_imports.HistoryImportDetailView.as_view(),
+         name="api-history-import"),
 ]

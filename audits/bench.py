@@ -132,3 +132,12 @@ def run(stdout, options=None):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+    run_import_section(stdout)
+
+
+def run_import_section(stdout):
+    """The "import" section: a 10,000-row history file (audits/bench_imports.py)."""
+    from . import bench_imports
+
+    stdout.write("-- import")
+    bench_imports.run(stdout)

@@ -66,7 +66,7 @@ def preview_of(*, rows, encoding="", file_errors=(), already=None):
     errors = error_list(rows)
     return {
         "encoding": encoding, "rows_read": len(rows), "rows_with_errors": sum(1 for r in rows if r.errors),
-        "rounds": plan.rounds, "audits": plan.audits, "answers": plan.answers, "factor_scores": plan.factor_scores,
+        "rounds": len(plan.rounds), "periods": plan.rounds, "audits": plan.audits, "answers": plan.answers, "factor_scores": plan.factor_scores,
         "error_count": len(errors), "errors": errors[:MAX_STORED_ERRORS], "file_errors": list(file_errors),
         "already_imported": {"id": already.pk, "at": already.applied_at.isoformat()} if already else None,
     }
@@ -308,7 +308,8 @@ def history_import_rows(*, company, by, key, body, records, questionnaire=None, 
     rows = check(records=records, ctx=ctx)
     preview = preview_of(rows=rows, already=previous_import(company=company, digest=digest))
     if dry_run or preview["error_count"] or preview["already_imported"]:
-        code = 400 if preview["error_count"] else 200
+        # Rows applied before by another request are "already imported", not errors (their periods exist now).
+        code = 400 if preview["error_count"] and not preview["already_imported"] else 200
         return code, {**preview, "dry_run": dry_run, "idempotency_key": key}
     try:
         with transaction.atomic():
@@ -336,3 +337,15 @@ def history_fail(*, history_import):
     """Mark an import that stopped on an unexpected error as failed (its transaction was rolled back)."""
     _set(history_import, status=HistoryImportStatus.FAILED,
          error=_("The import stopped on an unexpected error; nothing was imported. Try again or tell support."))
+
+
+@transaction.atomic
+def history_apply_file(*, company, rows, ctx, content, file_name, preview, by=None):
+    """Import checked rows of a file outside the page (the command) and remember the file, so that uploading
+    it again creates nothing new; returns the summary."""
+    summary = apply_rows(company=company, rows=rows, ctx=ctx, by=by, source=file_name)
+    HistoryImport.objects.create(
+        company=company, kind=HistoryImportKind.FILE, content_hash=content_hash(content), file_name=file_name[:255],
+        status=HistoryImportStatus.DONE, preview=preview, summary=summary, rows_total=preview["rows_read"],
+        rows_done=preview["rows_read"], created_by=by, applied_at=timezone.now())
+    return summary

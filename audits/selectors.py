@@ -15,6 +15,7 @@ from .models import (
     Factor,
     FactorResponsibility,
     FactorScore,
+    HistoryImport,
     Question,
     QuestionnaireStatus,
     Responsibility,
@@ -239,3 +240,8 @@ def audits_with_scores(*, company, round_ids=None):
     if round_ids is not None:
         audits = audits.filter(round_id__in=round_ids)
     return audits.prefetch_related(Prefetch("factor_scores", queryset=FactorScore.objects.select_related("factor")))
+
+
+def history_imports_of(*, company):
+    """The company's history imports, newest first, without the kept file (it can be megabytes)."""
+    return HistoryImport.objects.filter(company=company).select_related("questionnaire").defer("content_b64")

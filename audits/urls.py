@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_config
+from . import views, views_config, views_imports
 
 app_name = "audits"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     path("department-audits/<int:audit_pk>/submit/", views.audit_submit, name="audit_submit"),
     path("department-audits/<int:audit_pk>/reopen/", views.audit_reopen, name="audit_reopen"),
     path("department-audits/<int:audit_pk>/evidence/<int:answer_pk>/", views.evidence_download, name="evidence_download"),
+    # import of past rounds (audits/views_imports.py)
+    path("imports/", views_imports.history_import, name="history_import"),
+    path("imports/template/<str:fmt>/", views_imports.history_template, name="history_template"),
+    path("imports/<int:history_import_pk>/", views_imports.history_import_detail, name="history_import_detail"),
+    path("imports/<int:history_import_pk>/confirm/", views_imports.history_import_confirm,
+         name="history_import_confirm"),
     # action items
     path("actions/", views.action_list, name="action_list"),
     path("actions/new/", views.action_create, name="action_create"),

@@ -62,7 +62,7 @@ def ready(alpha, questionnaire, matrix, at_oct_2):
 def test_preview_counts_rows_rounds_and_audits_and_writes_nothing(ready):
     history = upload(ready, csv_bytes(*sales_answers("2026-Q2"), *sales_answers("2026-Q3", "2026-07-20")))
     assert history.preview["rows_read"] == 16 and history.preview["error_count"] == 0
-    assert history.preview["rounds"] == ["2026-Q2", "2026-Q3"] and history.preview["audits"] == 2
+    assert history.preview["periods"] == ["2026-Q2", "2026-Q3"] and history.preview["audits"] == 2
     assert history.preview["answers"] == 16 and history.status == HistoryImportStatus.PREVIEW
     with scope(company=ready.company):
         assert not Round.objects.exists() and not Answer.objects.exists()
