@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scope
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -18,9 +18,12 @@ from rest_framework.response import Response
 from . import services
 from .forms import InvitationSignupForm, SignupForm
 from .models import Role
+from .security.two_factor import passed_second_factor
 from .throttling import InvitationAcceptThrottle, SignupThrottle
 
-THROTTLED = OpenApiResponse(description="Too many attempts from this address; retry after `Retry-After` seconds.")
+THROTTLED = OpenApiResponse(
+    inline_serializer("Throttled", {"detail": serializers.CharField()}),
+    description="Too many attempts from this address; retry after `Retry-After` seconds.")
 
 
 def form_errors(form):
@@ -37,10 +40,11 @@ def service_errors(error, field_map=None):
     return {"non_field_errors": error.messages}
 
 
-def membership_token(membership, name):
+def membership_token(membership, name, request):
     """A fresh personal token of the membership; the raw key is answered once."""
     with scope(company=membership.company):
-        return services.api_token_create(membership=membership, name=name)[1]
+        return services.api_token_create(membership=membership, name=name,
+                                         second_factor_verified=passed_second_factor(request))[1]
 
 
 class PublicAPIView(GenericAPIView):
@@ -98,7 +102,7 @@ class SignupView(PublicAPIView):
                 )
                 with scope(company=company):
                     membership = company.memberships.get(user=user)
-                token = membership_token(membership, _("Sign-up"))
+                token = membership_token(membership, _("Sign-up"), request)
         except ValidationError as error:
             raise exceptions.ValidationError(service_errors(error, {"name": "company_name"})) from None
         body = {"slug": company.slug, "name": company.name, "email": user.email, "role": membership.role,
@@ -131,8 +135,9 @@ class InvitationAcceptView(PublicAPIView):
     throttle_classes = [InvitationAcceptThrottle]
 
     @extend_schema(request=InvitationAcceptInputSerializer,
-                   responses={201: InvitationAcceptOutputSerializer, 429: THROTTLED,
-                              403: OpenApiResponse(description="Signed in as someone the invitation is not for.")},
+                   responses={201: InvitationAcceptOutputSerializer, 429: THROTTLED, 403: OpenApiResponse(
+                       inline_serializer("InvitationForSomeoneElse", {"detail": serializers.CharField()}),
+                       description="Signed in as someone the invitation is not for.")},
                    auth=[], operation_id="invitation_accept")
     def post(self, request, token):
         try:
@@ -147,7 +152,7 @@ class InvitationAcceptView(PublicAPIView):
         try:
             with transaction.atomic():
                 membership = self.accept(invitation, user, shape.validated_data)
-                key = membership_token(membership, _("Invitation"))
+                key = membership_token(membership, _("Invitation"), request)
         except ValidationError as error:
             raise exceptions.ValidationError(service_errors(error)) from None
         body = {"company": membership.company.slug, "company_name": membership.company.name,
