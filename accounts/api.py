@@ -18,6 +18,7 @@ from . import selectors, services
 from .api_filters import StrictBooleanFilter
 from .concurrency import ETagMixin, if_match
 from .models import ApiToken, Department, Invitation, Membership, Role
+from .security.two_factor import passed_second_factor
 from .serializers import (
     CompanyInputSerializer,
     CompanyMembershipOutputSerializer,
@@ -374,7 +375,8 @@ class TokenListView(CompanyAPIView):
     @extend_schema(request=TokenInputSerializer, responses={201: TokenCreatedOutputSerializer})
     def post(self, request, company_slug):
         data = self.validated(TokenInputSerializer)
-        token, raw = services.api_token_create(membership=self.membership, name=data["name"])
+        token, raw = services.api_token_create(membership=self.membership, name=data["name"],
+                                               second_factor_verified=passed_second_factor(request))
         token.key = raw
         return Response(TokenCreatedOutputSerializer(token).data, status=status.HTTP_201_CREATED)
 

@@ -303,8 +303,18 @@ def invitation_accept(*, invitation, user=None, password=None, first_name="", la
 
 # ---------------------------------------------------------------- API tokens
 
-def api_token_create(*, membership, name):
-    """Returns (token, raw key); the raw key is shown once and never stored."""
+def api_token_create(*, membership, name, second_factor_verified=False):
+    """Returns (token, raw key); the raw key is shown once and never stored.
+
+    A member with two-factor on gets one only from a session that gave the second factor
+    (`second_factor_verified`, see security.two_factor.passed_second_factor): every later call with the token
+    skips the second factor, so the password alone must not be enough to obtain one.
+    """
+    from .security.two_factor import has_confirmed_device
+
+    if not second_factor_verified and has_confirmed_device(membership.user):
+        raise ValidationError(_("Enter your two-factor code first: API tokens of accounts with two-factor "
+                                "authentication are issued only after it."), code="second_factor")
     raw = "ra_" + secrets.token_urlsafe(32)
     token = ApiToken(
         company=membership.company, membership=membership, name=name.strip(),

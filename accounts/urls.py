@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from . import views_auth
 from .forms import EmailAuthenticationForm
+from .security import passwords
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(
@@ -18,11 +19,11 @@ urlpatterns = [
         subject_template_name="emails/password_reset_subject.txt"), name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_done.html"), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+    path("accounts/reset/<uidb64>/<token>/", passwords.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html"), name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
-    path("accounts/password-change/", auth_views.PasswordChangeView.as_view(
+    path("accounts/password-change/", passwords.PasswordChangeView.as_view(
         template_name="accounts/password_change.html"), name="password_change"),
     path("accounts/password-change/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_change_done.html"), name="password_change_done"),

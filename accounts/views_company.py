@@ -7,6 +7,7 @@ so another company's id is a 404.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,6 +27,7 @@ from .forms import (
     add_service_errors,
 )
 from .permissions import require_permission
+from .security.two_factor import has_confirmed_device, passed_second_factor
 
 PAGE_SIZE = 25
 GET_POST = require_http_methods(["GET", "POST"])
@@ -316,10 +318,13 @@ def token_list(request, company_slug):
 @GET_POST
 @require_permission("use_api_tokens")
 def token_create(request, company_slug):
+    if not passed_second_factor(request) and has_confirmed_device(request.user):
+        # A two-factor account's tokens come only from a verified session: ask for the code, then come back.
+        return redirect_to_login(request.get_full_path(), reverse("two_factor_verify"))
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = call_service(form, services.api_token_create, membership=request.membership,
-                               name=form.cleaned_data["name"])
+                               name=form.cleaned_data["name"], second_factor_verified=True)
         if created is not None:
             token, raw_key = created
             # Rendered, not redirected: the raw key exists only in this response and is never stored.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from . import tenant_data
-from .audit import record
+from .audit import record, update_logged
 from .context import recording_paused
 from .models import AuditAction
 
@@ -80,3 +80,17 @@ def companies_purge_due(*, now=None):
         company_delete(company=company)
         purged.append(company.slug)
     return purged
+
+
+def api_tokens_revoke_for_user(*, user):
+    """Revoke every active API token of the user, in every company; returns how many.
+
+    Called when the credentials behind them change (a new password, two-factor switched on): a token taken
+    with the old credentials must not outlive them.
+    """
+    from accounts.models import ApiToken
+
+    # Cross-tenant on purpose: a person's password and second factor are not per company.
+    with scopes_disabled():
+        return update_logged(ApiToken.objects.filter(membership__user=user, revoked_at__isnull=True),
+                             revoked_at=timezone.now())

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import record_row
 from .models import AuditAction
+from .services import api_tokens_revoke_for_user
 
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"
@@ -51,6 +52,8 @@ def two_factor_confirm(*, user, device, code):
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    # Tokens taken with the password alone would go on bypassing the new second factor.
+    api_tokens_revoke_for_user(user=user)
     return recovery_codes_regenerate(user=user)
 
 
@@ -65,6 +68,19 @@ def recovery_codes_regenerate(*, user):
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     record_row(action=AuditAction.UPDATE, instance=device, changes={"recovery_codes": "regenerated"})
     return codes
+
+
+def passed_second_factor(request):
+    """Whether the request comes from a signed-in session that gave the second factor (django-otp verified).
+
+    A call authenticated with an API token never counts: the token is not a second factor.
+    """
+    from accounts.models import ApiToken
+
+    if isinstance(getattr(request, "auth", None), ApiToken):
+        return False
+    is_verified = getattr(getattr(request, "user", None), "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def second_factor_match(*, user, code):
