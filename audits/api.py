@@ -523,7 +523,7 @@ class AuditAnswersView(DepartmentAuditAPIView):
     """Save many answers at once, all or nothing; each answer replaces the stored answer to its question.
 
     A value together with `not_applicable: true` is refused with a field error on `not_applicable`
-    (`{"answers": [{"not_applicable": [...]}]}`): the value is never dropped silently.
+    of that item (`{"answers": {"0": {"not_applicable": [...]}}}`): the value is never dropped silently.
     Errors: shape errors per item (`{"answers": [{}, {"scale_value": [...]}]}`) or, for rules such as
     "not part of this audit", keyed by question id (`{"answers": {"12": [...]}}`). Nothing is saved then.
     Evidence links come with the answers; evidence files go to `answers/<question id>/evidence/`.
