@@ -180,12 +180,12 @@ async def drive(*, stack, world, profile, args, samples, load_started):
 
 
 async def inject_faults(stack, profile, load_started, stop_at):
-    """Start the beat, then one fault every `fault_every` seconds, each at a moment emails are flowing."""
-    await asyncio.sleep(profile.beat_at)
-    await asyncio.to_thread(stack.start_beat, "beat-1")
-    stack.faults.append((time.time() - load_started, "beat started (its first tick comes one interval later)"))
+    """From the first email on, one fault every `fault_every` seconds, each at a moment emails are flowing."""
+    while not stack.emails_flowing() and time.time() < load_started + profile.faults_from:
+        await asyncio.sleep(0.5)
+    first = time.time()
     for number, fault in enumerate(profile.faults):
-        planned = load_started + profile.faults_from + number * profile.fault_every
+        planned = first + number * profile.fault_every
         if planned > load_started + profile.duration - 2:
             return
         await asyncio.sleep(max(planned - time.time(), 0))
@@ -196,8 +196,8 @@ async def inject_faults(stack, profile, load_started, stop_at):
         if time.monotonic() > stop_at - 2:
             return
         what = await asyncio.to_thread(stack.inject, fault)
-        stack.faults.append((time.time() - load_started, what))
-        print(f"  fault {len(stack.faults) - 1} at {stack.faults[-1][0]:.1f} s: {what}", flush=True)
+        stack.faults.append((time.time(), what))
+        print(f"  fault at {time.time() - load_started:.1f} s: {what}", flush=True)
 
 
 async def print_progress(stack, samples, load_started):

@@ -162,8 +162,9 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"deadlocks                       {deadlocks['stat']} (pg_stat_database), {deadlocks['log']} (PostgreSQL log),"
         f" {deadlocks['app']} (app logs), {requests.deadlock_bodies} (responses)",
         f"failed Celery tasks             {worker_errors}",
-        f"faults injected                 {len(faults)}",
-        *[f"  {at:6.1f} s  {what}" for at, what in faults],
+        f"faults injected                 {sum(1 for _, what in faults if 'beat started (first' not in what)}"
+        f"  (seconds into the load)",
+        *[f"  {at - load_started:6.1f} s  {what}" for at, what in faults],
         f"emails expected                 {ledger.expected}",
         f"emails planned (outbox rows)    {ledger.planned}  {ledger.statuses}",
         f"emails sent (arrived)           {ledger.arrived} messages, {ledger.delivered} recipients",

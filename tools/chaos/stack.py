@@ -21,12 +21,23 @@ def port_open(port):
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def queue_option():
+    """`-Q <every queue>` when the settings route tasks to named queues (TASK_QUEUES), else nothing."""
+    from django.conf import settings
+
+    queues = list(getattr(settings, "TASK_QUEUES", ()))
+    default = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", None)
+    if default and default not in queues:
+        queues.append(default)
+    return ["-Q", ",".join(queues)] if queues else []
+
+
 class Stack:
     def __init__(self, *, args, env, cwd, run_dir):
         self.args, self.run_dir = args, run_dir
         self.supervisor = Supervisor(env=env, cwd=cwd, log_dir=str(run_dir))
         self.sink_path = run_dir / "sink.jsonl"
-        self.faults = []  # (seconds into the load, description)
+        self.faults = []  # (epoch seconds, description), the beats' starts included
 
     # ---------------------------------------------------------------- services
 
@@ -42,6 +53,9 @@ class Stack:
                                       "--workers", "4", "--timeout", "60", "--error-logfile", "-"])
         for name in ("worker-1", "worker-2"):
             self.start_worker(name)
+        # Started with the rest: its first tick comes one interval later, about when the load has begun.
+        self.start_beat("beat-1")
+        self.faults.append((time.time(), "beat started (first tick one interval later)"))
         wait_until(self.healthy, timeout=60, what="gunicorn (/health/)")
         wait_until(lambda: self.worker_ready("worker-1") and self.worker_ready("worker-2"), timeout=60,
                    what="Celery workers")
@@ -53,10 +67,10 @@ class Stack:
         wait_until(lambda: port_open(self.args.redis_port), timeout=15, what="Redis")
 
     def start_worker(self, name):
-        # The production command from the README (prefork pool), two processes each.
+        # The production command from the README (prefork pool), two processes each, on every queue the app uses.
         self.supervisor.start(name, [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO",
                                      "--concurrency=2", "-n", f"chaos-{name}@%h", "--without-gossip",
-                                     "--without-mingle"])
+                                     "--without-mingle", *queue_option()])
 
     def start_beat(self, name):
         schedule = self.run_dir / f"{name}-schedule"
