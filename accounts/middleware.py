@@ -9,7 +9,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from .security.two_factor import has_confirmed_device
-from .selectors import companies_of, company_by_slug
+from .selectors import companies_of, company_by_slug, membership_by_slug
 
 
 def is_api_path(path):
@@ -44,7 +44,11 @@ class CompanyScopeMiddleware:
             return self.get_response(request)
         if not is_api_path(request.path_info) and request.user.is_authenticated:
             return self.member_page(request, slug)
-        company = company_by_slug(slug)
+        if is_api_path(request.path_info) and request.user.is_authenticated:
+            membership = membership_by_slug(user=request.user, slug=slug)
+            if membership is not None:
+                return self.member_api(request, membership)
+        company = company_by_slug(slug)  # nobody signed in (token or anonymous), or not a member: DRF decides
         if company is None:
             activate_language(request)
             if is_api_path(request.path_info):
@@ -76,6 +80,15 @@ class CompanyScopeMiddleware:
             if company.require_two_factor and not has_confirmed_device(request.user):
                 return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
             activate_language(request)
+            return self.get_response(request)
+
+
+    def member_api(self, request, membership):
+        """A session-signed-in member's API call: one query found the membership and its company. Read per
+        request, not cached, so a revoked membership, a role change or a suspension counts from the next request."""
+        request.company, request.membership = membership.company, membership
+        activate_language(request)
+        with scope(company=membership.company):
             return self.get_response(request)
 
 

@@ -1,5 +1,6 @@
 """Companies (tenants), people, memberships with roles, departments, invitations and API tokens."""
 
+import datetime
 import hashlib
 import secrets
 import zoneinfo
@@ -83,6 +84,10 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+# A moment before any tick: a company marked with it is due at the very next tick, whatever the clock says.
+DUE_NOW = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 class Company(models.Model):
     """The tenant. Every tenant-owned row hangs off one company."""
 
@@ -104,11 +109,16 @@ class Company(models.Model):
     deletion_requested_at = models.DateTimeField(_("deletion requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=current_time)
     lock_version = version_field()  # optimistic concurrency: accounts/concurrency.py
+    # When the beat tick must next look at this company (a round to open, an audit turning overdue, a reminder,
+    # a digest, a send): each tick selects only companies due by now. DUE_NOW means "at the next tick".
+    next_due_at = models.DateTimeField(default=DUE_NOW, editable=False)
 
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         ordering = ["name"]
+        indexes = [models.Index(fields=["next_due_at"], name="company_next_due",
+                                condition=models.Q(is_suspended=False))]
 
     def __str__(self):
         return self.name

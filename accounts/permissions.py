@@ -83,7 +83,7 @@ class CompanyMemberPermission(permissions.BasePermission):
         token = request.auth
         if company is None or (token is not None and getattr(token, "company_id", None) != company.pk):
             raise exceptions.NotFound
-        membership = company_membership(request._request, request.user)
+        membership = request_membership(request)
         if membership is None:
             raise exceptions.NotFound
         request._request.membership = membership
@@ -98,6 +98,19 @@ class CompanyMemberPermission(permissions.BasePermission):
         if permission and not membership.can(permission):
             raise exceptions.PermissionDenied
         return True
+
+
+def request_membership(request):
+    """The caller's active membership in the request's company, found once per request: the middleware's
+    (session), the token's own (token requests), else one query."""
+    django_request = request._request
+    membership = getattr(django_request, "membership", None)
+    if membership is not None and membership.user_id == request.user.pk:
+        return membership
+    token_membership = getattr(request.auth, "membership", None)
+    if token_membership is not None and token_membership.company_id == django_request.company.pk:
+        return token_membership if token_membership.is_active else None
+    return company_membership(django_request, request.user)
 
 
 def company_membership(request, user):

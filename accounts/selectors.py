@@ -17,6 +17,19 @@ def membership_for(*, company, user):
     )
 
 
+def membership_by_slug(*, user, slug):
+    """The user's active membership in the company with this slug, its company and user joined (one query)."""
+    # Looked up before any scope exists: the slug names the company whose scope the request then enters.
+    with scopes_disabled():
+        membership = (
+            Membership.objects.filter(user=user, is_active=True, company__slug=slug)
+            .select_related("company", "department").order_by("pk").first()
+        )
+    if membership is not None:
+        membership.user = user
+    return membership
+
+
 def companies_of(*, user):
     """Companies the user is an active member of, with their role, for the company switcher."""
     # Cross-tenant by nature: one person's memberships in every company.

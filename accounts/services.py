@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from .concurrency import save_versioned
-from .models import ApiToken, Company, Department, Invitation, Membership, Role, User, hash_token
+from .models import DUE_NOW, ApiToken, Company, Department, Invitation, Membership, Role, User, hash_token
 from .security.audit import update_logged
 
 INVITATION_SALT = "accounts.invitation"
@@ -43,6 +43,7 @@ def company_update(*, company, name, timezone_name, language, require_two_factor
     company.full_clean()
     save_versioned(company, expected_version=expected_version,
                    update_fields=["name", "timezone", "language", "require_two_factor"])
+    company_mark_due(company_id=company.pk)  # a new timezone moves every local moment
     return company
 
 
@@ -51,7 +52,17 @@ def company_set_suspended(*, company, suspended):
     company.is_suspended = suspended
     company.suspended_at = timezone.now() if suspended else None
     company.save(update_fields=["is_suspended", "suspended_at"])
+    if not suspended:
+        company_mark_due(company_id=company.pk)  # whatever fell due while it was suspended
     return company
+
+
+def company_mark_due(*, company_id):
+    """Something the beat tick schedules for this company changed (a round, a deadline, a due date, the policy):
+    have the next tick look at it. After the commit, so the caller's transaction holds no lock on the company
+    row (and a rollback marks nothing); were the process to die in between, the daily look catches up."""
+    transaction.on_commit(lambda: Company.objects.filter(pk=company_id).exclude(next_due_at=DUE_NOW)
+                          .update(next_due_at=DUE_NOW))
 
 
 def company_delete(*, company):

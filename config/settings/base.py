@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CompanyScopeMiddleware",
+    # A transaction around the view of writing requests only (ATOMIC_REQUESTS is off: reads take no lock).
+    "accounts.transactions.AtomicWritesMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,8 +88,23 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+
+def database_from_env(**default):
+    """DATABASE_URL as Django's settings; PGBOUNCER=true adapts them to PgBouncer in transaction mode."""
+    database = env.db("DATABASE_URL", **default)
+    if env.bool("PGBOUNCER", default=False):
+        # PgBouncer hands each transaction to any server connection: a named (server-side) cursor would not
+        # outlive its transaction there, and PgBouncer pools the connections, so Django keeps none open.
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database["CONN_MAX_AGE"] = 0
+    return database
+
+
+DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Off: a GET needs no transaction (on SQLite it took the write lock); accounts.transactions.AtomicWritesMiddleware
+# wraps the views of POST/PUT/PATCH/DELETE instead, and services called outside a request open their own.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL and a busy timeout let the web process and the Celery worker share the file. IMMEDIATE
     # transactions take the write lock up front: a deferred one that upgrades from read to write
@@ -95,7 +113,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 20, "transaction_mode": "IMMEDIATE",
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+# Check a reused connection before a request or task uses it: after a database restart or pg_terminate_backend the
+# first request of each web worker answered 500, since Django reused the dead persistent connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds sessions (cached_db: read from the cache, written through to the database). Processes that
+# share sessions must share the cache: production sets CACHE_URL=redis://… (production.py falls back to
+# database sessions without it); one local web process is fine with its own memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 # The lockout check first (django-axes), then the ordinary password check.
@@ -207,9 +234,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Separate queues so that a flood of one kind of work (a Monday's digests, a large import) never delays another:
+# run workers with `-Q email`, `-Q planning`, … (Procfile.production); anything unrouted goes to "planning".
+TASK_QUEUES = ("planning", "email", "exports", "imports")
+CELERY_TASK_DEFAULT_QUEUE = "planning"
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.send_notification": {"queue": "email"},
+    "*.send_*": {"queue": "email"},
+    "*export*": {"queue": "exports"},
+    "*import*": {"queue": "imports"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # All periodic work lives here, in one place (see README, "Schedule").
 NOTIFICATIONS_TICK_SECONDS = env.int("NOTIFICATIONS_TICK_SECONDS", default=30)
+NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE: dict = {
     # One tick for every tenant: opens due rounds, marks overdue audits, plans and sends reminders.
     # It fans out one small task per company; every step is idempotent, so a second beat doubles nothing.
@@ -217,6 +255,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.notifications_tick",
         "schedule": NOTIFICATIONS_TICK_SECONDS,
         "options": {"expires": NOTIFICATIONS_TICK_SECONDS},  # a tick queued while workers were down is dropped
+    },
+    # The outbox, not the broker, is the source of truth: sends queued over a minute ago and not sent (Redis lost
+    # them, a worker died) are published again, so a lost queue is recovered within two minutes.
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep_task",
+        "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+        "options": {"expires": NOTIFICATIONS_SWEEP_SECONDS},
     },
 }
 
@@ -284,9 +329,17 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ACTIVITY_WRITE_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=7 * 24 * 60 * 60)
 # Login throttling (django-axes): the 6th attempt of one email from one address within the cool-off is refused.
+# Reverse proxies whose client-address header is believed (addresses or networks, comma-separated), and that
+# header; without TRUSTED_PROXIES the header is ignored and REMOTE_ADDR is the client (accounts.security.client_ip).
+# Parsed here so that a typo stops the start instead of failing sign-ins.
+TRUSTED_PROXIES = [str(ip_network(entry, strict=False)) for entry in env.list("TRUSTED_PROXIES", default=[])]
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Per (account, client address): failures from one address lock that address out of that account only, so
+# nobody can lock a user out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.backends.lockout_response"  # a translated page
 AXES_RESET_ON_SUCCESS = True
@@ -301,6 +354,8 @@ COMPANY_DELETION_GRACE_DAYS = env.int("COMPANY_DELETION_GRACE_DAYS", default=30)
 DASHBOARD_HEADLINE_PROVIDERS = ["scorecards.selectors.team_headline"]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The form-expired page in the user's language and the product's layout (Django's own omits the request).
+CSRF_FAILURE_VIEW = "accounts.error_views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -119,8 +119,11 @@ def smtp_server():
 
 
 @contextlib.contextmanager
-def celery_worker(*, broker_url, database_url, smtp_port):
-    """A real `celery -A config worker --pool=solo` process on the given broker, database and SMTP server."""
+def celery_worker(*, broker_url, database_url, smtp_port, queues=None):
+    """A real `celery -A config worker --pool=solo` process on the given broker, database and SMTP server,
+    consuming the given queues (default: every queue of settings.TASK_QUEUES)."""
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
@@ -133,6 +136,7 @@ def celery_worker(*, broker_url, database_url, smtp_port):
     log = tempfile.NamedTemporaryFile("w+", prefix="test-worker-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "-Q", ",".join(queues or settings.TASK_QUEUES), "--hostname", f"{'-'.join(queues or ['all'])}@%h",
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -97,7 +97,7 @@ def queued_send_ids(broker_url):
 
     ids = []
     with Connection(broker_url) as conn:
-        queue = conn.SimpleQueue("celery", no_ack=True)
+        queue = conn.SimpleQueue("email", no_ack=True)  # CELERY_TASK_ROUTES sends send_notification there
         while True:
             try:
                 message = queue.get(timeout=0.5)
