@@ -43,8 +43,14 @@ def test_factor_drill_down_chart_needs_a_factor(alpha, history, api_client_for):
 def test_summary_leads_with_the_sentences(alpha, history, api_client_for):
     body = api_client_for(alpha.member(Role.EXECUTIVE)).get(url(alpha, "api-dashboard-summary")).json()
     assert body["period"] == "2025-Q4"
-    assert "Sales technology fell 14 points to 41; accountable: Sales; 2 open actions." in " ".join(body["sentences"])
-    assert body["weakest"]["factor"] == "sales_tech"
+    texts = " ".join(s["text"] for s in body["sentences"])
+    assert "Sales technology fell 28 points over 2 rounds, from 69 in 2025-Q2 to 41" in texts
+    fall = next(s for s in body["sentences"] if s["kind"] == "factor_change" and s["factor"] == "sales_tech")
+    assert (fall["values"]["start"], fall["values"]["end"], fall["values"]["delta"], fall["values"]["steps"]) == \
+        (69, 41, -28, 2)
+    assert fall["provisional"] is False and fall["coverage"]["departments_answered"] == 4
+    assert [w["key"] for w in body["weak"]] == ["sales_tech"]
+    assert body["status"] == "final" and body["coverage"]["departments_expected"] == 5
 
 
 def test_data_returns_every_row_set(alpha, history, api_client_for):
@@ -173,7 +179,7 @@ def test_department_bad_period_is_400(alpha, api_client_for):
 def test_endpoints_are_in_the_openapi_schema(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     paths = [p for p in schema["paths"] if "/dashboard/" in p]
-    assert len(paths) == 5
+    assert len(paths) == 6
     chart = schema["paths"]["/api/v1/companies/{company_slug}/dashboard/charts/{chart}/"]["get"]
     assert {"from", "to", "department"} <= {p["name"] for p in chart["parameters"]}
     assert "400" in chart["responses"] and "403" in chart["responses"]

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 from django.utils import translation
 
-from dashboards import charts, selectors
+from dashboards import charts, selectors, story
 from dashboards.selectors import (
     ActionCount,
     DepartmentCompletion,
@@ -45,7 +45,7 @@ def no_data(figure):
 
 
 EMPTY_CASES = [
-    lambda: charts.system_index([]),
+    lambda: charts.system_index(story.build(rounds=[], points=[], actions=[], rules=story.Rules())),
     lambda: charts.factor_lines([]),
     lambda: charts.latest_vs_previous(selectors.latest_vs_previous([])),
     lambda: charts.heatmap(Heatmap(period=None), audit_url),
@@ -64,12 +64,25 @@ def test_empty_rows_give_an_explained_empty_figure(build):
     assert figure["layout"]["title"]["text"]
 
 
+def story_of(rows, points=()):
+    return story.build(rounds=rows, points=list(points), actions=[], rules=story.Rules())
+
+
 def test_one_round_draws_the_index_and_has_no_movers():
-    rows = [round_row("2025-Q4", 62.5)]
-    figure = valid(charts.system_index(rows))
+    told = story_of([round_row("2025-Q4", 62.5)], [point("2025-Q4", "product", 50)])
+    figure = valid(charts.system_index(told))
     assert figure["data"][0]["y"] == [62.5]
-    assert no_data(valid(charts.movers(*selectors.movers([point("2025-Q4", "product", 50)], "factor",
-                                                         "factor_name", kind="factor"))))
+    assert figure["data"][0]["text"] == ["63"]  # half-up, as on every surface
+    assert no_data(valid(charts.movers(*selectors.split_news(told.factor_changes))))
+
+
+def test_open_round_is_drawn_apart_as_provisional():
+    told = story_of([round_row("2025-Q3", 60.0), round_row("2025-Q4", 70.0, in_progress=True, submitted=2)])
+    figure = valid(charts.system_index(told))
+    final, provisional = figure["data"]
+    assert final["x"] == ["2025-Q3"]
+    assert provisional["x"] == ["2025-Q3", "2025-Q4"] and provisional["line"]["dash"] == "dot"
+    assert "provisional" in provisional["customdata"][-1]
 
 
 def test_factor_lines_have_one_trace_per_factor_with_accountable_in_hover():
@@ -83,7 +96,7 @@ def test_factor_lines_have_one_trace_per_factor_with_accountable_in_hover():
 def test_all_not_applicable_scores_give_an_empty_figure():
     points = [point("2025-Q4", f, None) for f in ("product", "market")]
     assert no_data(valid(charts.factor_lines(points)))
-    assert no_data(valid(charts.system_index([round_row("2025-Q4", None)])))
+    assert no_data(valid(charts.system_index(story_of([round_row("2025-Q4", None)]))))
 
 
 def test_heatmap_cells_link_to_audits_and_missing_departments_stay_blank():
@@ -111,6 +124,7 @@ def test_movers_and_actions_figures():
     rises = [Mover("department", "3", "IT", 50, 56, 6, "2025-Q4")]
     movers = valid(charts.movers(falls, rises))["data"][0]
     assert movers["x"] == [-14, 6]
+    assert movers["text"] == ["\u221214 \u2192 41", "+6 \u2192 56"]  # signed with a real minus sign
     actions = valid(charts.open_actions([ActionCount("sales_tech", "Sales technology", 2),
                                          ActionCount("product", "Product", 0)], "/actions/"))["data"][0]
     assert actions["y"] == [2] and actions["customdata"] == ["/actions/"]
@@ -125,5 +139,5 @@ def test_department_lines_for_a_factor_drill_down():
 
 def test_russian_figures_use_a_decimal_comma():
     with translation.override("ru"):
-        figure = valid(charts.system_index([round_row("2025-Q4", 62.5)]))
+        figure = valid(charts.system_index(story_of([round_row("2025-Q4", 62.5)])))
     assert figure["layout"]["separators"] == ", "

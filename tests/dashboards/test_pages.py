@@ -25,7 +25,8 @@ def test_executive_dashboard_renders_every_chart_with_summary_and_table(alpha, h
     assert response.status_code == 200
     assert html.count('data-figure-url="/api/v1/companies/alpha/dashboard/charts/') == len(COMPANY_CHARTS)
     assert html.count("<details>") == len(COMPANY_CHARTS)
-    assert "Sales technology fell 14 points to 41; accountable: Sales; 2 open actions." in html
+    assert "Sales technology fell 28 points over 2 rounds, from 69 in 2025-Q2 to 41" in html
+    assert "How we compute" in html
     assert "vendor/plotly/plotly.min.js" in html and "<script>" not in html
     # Each "show as table" is filled in the browser from its chart's JSON (which carries the table).
     assert html.count('class="chart-table" data-table-for="chart-') == len(COMPANY_CHARTS)
@@ -105,7 +106,7 @@ def test_head_cannot_open_another_department_or_its_audits(alpha, history, clien
 def test_company_lines_hidden_from_heads_when_turned_off(alpha, history, client_for):
     admin = client_for(alpha.member(Role.ADMIN))
     assert admin.get(url(alpha, "settings")).status_code == 200
-    response = admin.post(url(alpha, "settings"), {})
+    response = admin.post(url(alpha, "settings"), {"weak_threshold": 50, "min_coverage": 75, "change_threshold": ""})
     assert response.status_code == 302
     with scope(company=alpha.company):
         assert DashboardSettings.objects.get(company=alpha.company).show_company_lines_to_heads is False

@@ -268,11 +268,13 @@ def test_the_weekly_digest_tells_executives_what_happened(alpha, plan):
         plan(alpha.company)
     [digest] = rows(alpha.company, kind=Kind.DIGEST)
     assert digest.recipient == alpha.member(Role.EXECUTIVE)
-    assert digest.payload["round"] == {"period": "2026-Q4", "submitted": 1, "expected": 2, "percent": 50}
+    assert digest.payload["round"] == {"period": "2026-Q4", "submitted": 1, "expected": 2, "percent": 50,
+                                       "provisional": False}
     assert digest.payload["overdue"] == [{"department": "Sales", "days": 2}]
-    assert digest.payload["moves"][0]["delta"] == 25.0
+    # The dashboards' story: the same rounded move as the dashboard says, with where it started.
+    assert (digest.payload["moves"][0]["delta"], digest.payload["moves"][0]["start"]) == (25, 40)
     message = next(m for m in mail.outbox if "digest" in m.subject.lower())
-    assert "Fix pricing page" in message.body and "+25.0" in message.body
+    assert "Fix pricing page" in message.body and "+25 since 2026-Q3, from 40 to 65" in message.body
     assert "List-Unsubscribe" in message.extra_headers
 
 
