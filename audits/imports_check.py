@@ -47,6 +47,9 @@ class Context:
     questions: dict  # questionnaire id → {key: Question}
     existing_periods: set
     named_version: object = None
+    # Memos: a file repeats a few periods and dates thousands of times (parsing them dominated the check).
+    period_memo: dict = field(default_factory=dict)
+    day_memo: dict = field(default_factory=dict)
 
     def version_for(self, opened):
         if self.named_version is not None:
@@ -95,6 +98,16 @@ def _check_cells(row, record):
 
 def _check_period(row, record, ctx):
     text = text_of(record.get("period"))
+    if text not in ctx.period_memo:
+        probe = Row(line=0)
+        _check_period_text(probe, text, ctx)
+        ctx.period_memo[text] = (probe.period, probe.errors.get("period"))
+    row.period, message = ctx.period_memo[text]
+    if message:
+        row.error("period", message)
+
+
+def _check_period_text(row, text, ctx):
     try:
         period = parse_period(text)
     except ValueError:
@@ -137,7 +150,7 @@ def _check_dates(row, record, ctx):
                 row.error(column, _("The submitted date is empty."))
             continue
         try:
-            setattr(row, column, parse_day(record.get(column)))
+            setattr(row, column, _day(record.get(column), ctx))
         except ValueError as exc:
             row.error(column, str(exc))
     if row.period and not row.errors.get("period"):
@@ -150,6 +163,20 @@ def _check_dates(row, record, ctx):
             "day": row.submitted.isoformat(), "opened": row.opened.isoformat()})
     if row.opened and row.deadline and row.deadline < row.opened:
         row.error("deadline", _("The deadline is before the round opened."))
+
+
+def _day(value, ctx):
+    if not isinstance(value, str):
+        return parse_day(value)
+    if value not in ctx.day_memo:
+        try:
+            ctx.day_memo[value] = parse_day(value)
+        except ValueError as exc:
+            ctx.day_memo[value] = exc
+    found = ctx.day_memo[value]
+    if isinstance(found, ValueError):
+        raise found
+    return found
 
 
 def _check_question(row, record, ctx):
