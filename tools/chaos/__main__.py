@@ -131,7 +131,7 @@ def log_causes(run_dir):
     causes = Counter()
     for path in run_dir.glob("web*.log"):
         # One block per 500; the last exception line of its traceback is the one that escaped.
-        for block in path.read_text(errors="replace").split("Internal Server Error:")[1:]:
+        for block in ERROR_START.split(path.read_text(errors="replace"))[1:]:
             raised = EXCEPTION_LINE.findall(block)
             causes["500: " + (raised[-1][:90] if raised else "unknown")] += 1
     for path in run_dir.glob("worker*.log"):
@@ -140,6 +140,8 @@ def log_causes(run_dir):
     return causes
 
 
+# Django's request logger, or gunicorn's when the error escaped Django itself.
+ERROR_START = re.compile(r"Internal Server Error:|\[ERROR\] Error handling request")
 EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception|Detected|Shutdown)\b.*$", re.MULTILINE)
 TASK_FAILURE = re.compile(r"Task (?P<task>[\w.]+)\[[\w-]+\] raised unexpected: (?P<error>[^\n]+)")
 

@@ -45,10 +45,10 @@ def profile_from(args):
 
 
 def service_env(base_env, *, args, run_dir):
-    """Production settings pointed at the run's own database, Redis, SMTP sink and web port."""
+    """Production settings (tools/chaos/settings.py) pointed at the run's own database, Redis, SMTP sink and port."""
     return {
         **base_env,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SETTINGS_MODULE": "tools.chaos.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
