@@ -7,6 +7,8 @@ deployment sets API_SIGNUP_RATE / API_INVITATION_ACCEPT_RATE and a test can chan
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from .security.client_ip import client_ip
+
 
 class PublicOperationThrottle(SimpleRateThrottle):
     setting = None  # name of the Django setting holding the rate, e.g. "10/hour"
@@ -14,6 +16,10 @@ class PublicOperationThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         return getattr(settings, self.setting, self.default_rate)
+
+    def get_ident(self, request):
+        # DRF's own reads X-Forwarded-For from anyone, so a client could pick a fresh address per request.
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

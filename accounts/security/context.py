@@ -29,8 +29,10 @@ def current_actor():
 
 
 def current_ip():
+    from .client_ip import client_ip
+
     request = current_request()
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 def is_recording():
