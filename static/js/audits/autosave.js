@@ -86,8 +86,9 @@
   }
 
   function setText(input, value, unchanged) {
-    // Text the server only trimmed is left as typed, so a space typed before a pause does not vanish.
-    if (input && unchanged(input) && input.value.trim() !== value.trim()) {
+    // A field the user is still typing in keeps their text ("12." must not become "12" under the cursor);
+    // leaving it fires "change", which saves again and renders the stored text once the field is left.
+    if (input && unchanged(input) && input !== document.activeElement && input.value !== value) {
       input.value = value;
     }
   }
