@@ -26,7 +26,7 @@ class DashboardSettings(models.Model):
     change_threshold = models.PositiveSmallIntegerField(
         _("news only above (points)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("A change smaller than this is called steady. Leave empty to derive it from each factor's usual "
-                    "round-to-round wobble (never under 5 points)."),
+                    "round-to-round wobble (between 5 and 20 points)."),
     )
     min_coverage = models.PositiveSmallIntegerField(
         _("minimum coverage (%)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(100)],

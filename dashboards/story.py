@@ -12,7 +12,8 @@ page (templates/dashboards/how.html):
    between two rounds whose answering departments differ is computed on the departments that answered both.
 3. News. A change counts only above a threshold: the company's fixed number of points, or by default the
    larger of MIN_CHANGE points and WOBBLE_MULTIPLE × the factor's usual round-to-round wobble (a robust
-   standard deviation of its steps around their typical step, so a steady slide does not raise its own bar).
+   standard deviation of its steps around their typical step, so a steady slide does not raise its own bar),
+   capped at MAX_CHANGE points so that a very unsettled factor cannot hide a move of most of an answer step.
    A move is told over its whole latest run — the rounds since its direction last turned; steps smaller than
    half the threshold do not turn it — "fell 35 points over 3 rounds, from 70 to 35". Anything else is steady.
 4. Weak is a threshold, not a rank: only items under the company's weak threshold are called weak; with none,
@@ -31,6 +32,7 @@ from accounts.numbers import whole
 from audits.scoring import round_factor_score, system_index
 
 MIN_CHANGE = 5  # points: below one fifth of a single answer step (25 points), never news
+MAX_CHANGE = 20  # points: a derived threshold never hides a move of most of an answer step (25 points)
 WOBBLE_MULTIPLE = 2.5  # a step this many robust standard deviations away is unlikely to be noise
 MIN_STEPS_FOR_OWN_WOBBLE = 4  # fewer steps than this: use the wobble pooled over all factors
 DEFAULT_WEAK = 50
@@ -226,12 +228,17 @@ def change_thresholds(series_by_key, fixed=None):
              for key, values in ((k, [v for _p, v in s]) for k, s in series_by_key.items())}
     pooled_steps = [s for key_steps in steps.values() for s in centred(key_steps)]
     pooled = ROBUST_SD * statistics.median(abs(s) for s in pooled_steps) if len(pooled_steps) >= 4 else 0.0
-    pooled_threshold = max(MIN_CHANGE, WOBBLE_MULTIPLE * pooled)
+    pooled_threshold = bounded(WOBBLE_MULTIPLE * pooled)
     result = {}
     for key, key_steps in steps.items():
         wobble = robust_sd(key_steps) if len(key_steps) >= MIN_STEPS_FOR_OWN_WOBBLE else pooled
-        result[key] = max(MIN_CHANGE, WOBBLE_MULTIPLE * wobble)
+        result[key] = bounded(WOBBLE_MULTIPLE * wobble)
     return result, pooled_threshold
+
+
+def bounded(threshold):
+    """A derived threshold kept between MIN_CHANGE and MAX_CHANGE points."""
+    return min(MAX_CHANGE, max(MIN_CHANGE, threshold))
 
 
 def latest_run(series, threshold):

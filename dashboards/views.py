@@ -303,7 +303,7 @@ def how(request, company_slug):
     """'How we compute': the rules of dashboards/story.py in plain words, with this company's thresholds."""
     rules = selectors.dashboard_rules(company=request.company)
     return render(request, "dashboards/how.html", {
-        "rules": rules, "min_change": story.MIN_CHANGE, "wobble_multiple": story.WOBBLE_MULTIPLE,
+        "rules": rules, "min_change": story.MIN_CHANGE, "max_change": story.MAX_CHANGE, "wobble_multiple": story.WOBBLE_MULTIPLE,
         "accountable_weight": ACCOUNTABLE_WEIGHT, "own_steps": story.MIN_STEPS_FOR_OWN_WOBBLE,
         "can_change": request.membership.can("manage_company"),
     })

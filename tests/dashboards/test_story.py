@@ -87,7 +87,7 @@ def test_no_change_under_its_threshold_is_called_a_rise_or_fall(company):
             assert abs(change.delta) > change.threshold
             assert (change.delta > 0) == (change.direction == "rose")
         if change is not None and company[4].change_threshold is None:
-            assert change.threshold >= story.MIN_CHANGE
+            assert story.MIN_CHANGE <= change.threshold <= story.MAX_CHANGE
 
 
 @PROPERTY
