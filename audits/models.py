@@ -246,6 +246,11 @@ class Round(models.Model):
     def completion(self):
         return (self.submitted_count / self.expected_count) if self.expected_count else None
 
+    @property
+    def is_provisional(self):
+        """Deadline ahead and not every department answered: its scores may still change (dashboards/story.py)."""
+        return self.deadline > current_time() and self.submitted_count < self.expected_count
+
 
 class AuditStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
