@@ -6,8 +6,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Role, User
-from scorecards.models import ActivityEntry
-from tests.scorecards.conftest import set_norm, set_plan, set_rating, working_days
+from scorecards.models import ActivityEntry, PlanResult
+from tests.scorecards.conftest import QUARTER, set_norm, set_plan, set_rating, working_days
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/companies/alpha/scorecards"
@@ -100,3 +100,14 @@ def test_a_half_reads_rounded_up_on_the_page_the_api_and_the_chart(alpha, client
     team_page = client_for(head).get(reverse("scorecards:team", kwargs={"company_slug": "alpha"})
                                      + "?period=2026-Q1").content.decode()
     assert "<td>81 %</td>" in team_page
+
+
+
+def test_plan_met_with_meetings_short_is_check_the_norms_and_names_meetings(alpha, api_client_for, busy_caller):
+    with scopes_disabled():  # the plan met in full: only the norms can be questioned
+        PlanResult.objects.filter(manager=busy_caller, period=QUARTER).update(actual_deals=10,
+                                                                               actual_revenue=1000000)
+    data = api_client_for(alpha.member(Role.DEPARTMENT_HEAD)).get(
+        f"{BASE}/managers/{busy_caller.pk}/diagnosis/?period={QUARTER}").json()
+    assert data["verdict"] == "check_norms"
+    assert "(meetings at 41 % of norm)" in data["sentence"] and "calls" not in data["sentence"]
