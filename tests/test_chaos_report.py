@@ -69,3 +69,11 @@ def test_failures_name_every_reason_a_strict_run_fails_and_none_when_clean():
                           messages=[message("a@x.example", 1001), message("a@x.example", 1002)])
     bad = request_stats([Sample(at=1, kind="save", status=503, ms=10)])
     assert failures(bad, broken) == ["1 × 5xx", "1 duplicate email(s)", "2 lost email(s)"]
+
+
+def test_email_ledger_counts_a_row_a_killed_attempt_holds_within_the_recovery_window_as_pending_not_lost():
+    held = [{"email": "a@x.example", "due": 1000.0, "status": "sending", "claimed": 1100.0},
+            {"email": "b@x.example", "due": 1000.0, "status": "sending", "claimed": 1000.0},
+            {"email": "c@x.example", "due": 1000.0, "status": "planned", "claimed": None}]
+    ledger = email_ledger(recipients=RECIPIENTS, rows=held, messages=[], now=1150.0, sending_stale=120)
+    assert (ledger.pending, ledger.lost) == (1, 2)

@@ -146,6 +146,14 @@ EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception|Detected
 TASK_FAILURE = re.compile(r"Task (?P<task>[\w.]+)\[[\w-]+\] raised unexpected: (?P<error>[^\n]+)")
 
 
+def sending_stale_seconds():
+    """How long the app leaves a claimed row to its attempt before its sweep may take it back (None if unknown)."""
+    from notifications import services
+
+    stale = getattr(services, "SENDING_STALE", None)
+    return stale.total_seconds() if stale is not None else None
+
+
 def outbox_rows(company_id):
     """The company's notification rows as plain dicts (email, due as epoch seconds, status)."""
     from django.db import connection
@@ -157,9 +165,10 @@ def outbox_rows(company_id):
     with scopes_disabled():
         # The send window is open all day, so a row is due the moment it is planned; its due_at may move later
         # on a retry, which must not hide the delay.
-        rows = [{"email": email.lower(), "due": min(created, due).timestamp(), "status": status}
-                for email, created, due, status in Notification.objects.filter(company_id=company_id)
-                .values_list("recipient__user__email", "created_at", "due_at", "status")]
+        rows = [{"email": email.lower(), "due": min(created, due).timestamp(), "status": status,
+                 "claimed": claimed.timestamp() if claimed else None}
+                for email, created, due, status, claimed in Notification.objects.filter(company_id=company_id)
+                .values_list("recipient__user__email", "created_at", "due_at", "status", "claimed_at")]
     connection.close()  # the next pg_terminate_backend must not find the harness's own connection
     return rows
 
@@ -277,7 +286,8 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
     messages = report.read_sink(stack.sink_path)
     wave = report.wave_window(world.recipients, messages)
     requests = report.request_stats(samples, wave=wave)
-    ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages)
+    ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages,
+                                 now=time.time(), sending_stale=sending_stale_seconds())
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
                          worker_errors=count_in_logs(run_dir, ("worker",), "raised unexpected"), wave=wave,
                          load_started=load_started, load_average=load_average)

@@ -35,14 +35,17 @@ class Ledger:
     duplicate_message_ids: int  # extra copies sharing one Message-ID
     duplicate_recipient_subject: int  # extra copies sharing recipient and subject
     extra_per_outbox_row: int  # messages beyond one per outbox row of that recipient
-    lost: int  # expected recipients that got nothing by the end of the drain
+    lost: int  # expected recipients that got nothing by the end of the drain (pending ones excepted)
+    pending: int  # of those, rows a killed attempt still holds within the system's own recovery window
     late: int  # first copy arrived more than LATE_SECONDS after the row's due time
     max_delay: float | None
     delays: list
 
 
-def email_ledger(*, recipients, rows, messages):
-    """Match messages to outbox rows by recipient. `rows`: dicts with email, due (epoch seconds), status."""
+def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
+    """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed (epoch seconds or None)
+    and status. A row still "sending" and claimed less than `sending_stale` seconds before `now` may yet be
+    recovered by the system's own sweep: it is counted as pending, not lost."""
     mine = [m for m in messages if m["to"] in recipients]
     by_recipient = defaultdict(list)
     for message in mine:
@@ -51,6 +54,10 @@ def email_ledger(*, recipients, rows, messages):
     for row in rows:
         rows_by_recipient[row["email"]].append(row)
     delays = first_arrival_delays(rows_by_recipient, by_recipient)
+    missing = [r for r in recipients if not by_recipient.get(r)]
+    pending = [r for r in missing if sending_stale is not None and any(
+        row["status"] == "sending" and row.get("claimed") and row["claimed"] > now - sending_stale
+        for row in rows_by_recipient.get(r, []))]
     return Ledger(
         expected=len(recipients),
         planned=len(rows),
@@ -61,7 +68,8 @@ def email_ledger(*, recipients, rows, messages):
         duplicate_recipient_subject=extra_copies(Counter((m["to"], m["subject"]) for m in mine)),
         extra_per_outbox_row=sum(max(len(got) - max(len(rows_by_recipient.get(r, [])), 1), 0)
                                  for r, got in by_recipient.items()),
-        lost=sum(1 for r in recipients if not by_recipient.get(r)),
+        lost=len(missing) - len(pending),
+        pending=len(pending),
         late=sum(1 for d in delays if d > LATE_SECONDS),
         max_delay=max(delays) if delays else None,
         delays=delays,
@@ -171,6 +179,8 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"duplicated                      {ledger.duplicate_message_ids} same Message-ID, "
         f"{ledger.duplicate_recipient_subject} same recipient+subject, {ledger.extra_per_outbox_row} beyond one per row",
         f"lost (none by the drain's end)  {ledger.lost}",
+        f"  pending recovery              {ledger.pending}  (still \"sending\" for a killed attempt, claimed less than "
+        f"the app's SENDING_STALE ago: not counted as lost)",
         f"later than {LATE_SECONDS} s after due      {ledger.late}  (max delay "
         f"{'n/a' if ledger.max_delay is None else f'{ledger.max_delay:.0f} s'}, "
         f"p95 {'n/a' if not ledger.delays else f'{percentile(ledger.delays, 0.95):.0f} s'})",
