@@ -37,6 +37,7 @@ from accounts.security.models import AuditAction
 from accounts.services import company_mark_due
 
 from . import scoring
+from .evidence import evidence_file_discard_later
 from .models import (
     OPEN_ACTION_STATUSES,
     ActionItem,
@@ -657,6 +658,7 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
             AnswerRevision.objects.create(
                 company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
             )
+        old_file = answer.evidence_file.name if answer is not None else ""
         answer = answer or Answer(company=audit.company, audit=audit, question=question)
         for name, value in values.items():
             setattr(answer, name, value)
@@ -668,7 +670,10 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
         if evidence_file is not None:
             answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
         answer.full_clean(exclude=["audit", "question", "company"], validate_constraints=False)
-        return _save_answer(answer)
+        answer = _save_answer(answer)
+        if old_file != (answer.evidence_file.name or ""):
+            evidence_file_discard_later(old_file)
+        return answer
 
 
 @retry_once_on_deadlock
@@ -690,12 +695,14 @@ def answer_evidence_file_set(*, audit, question, by, evidence_file=None, now=Non
             AnswerRevision.objects.create(
                 company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
             )
+        old_file = answer.evidence_file.name or ""
         if evidence_file is None:
             answer.evidence_file = ""
         else:
             answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
         answer.updated_at, answer.updated_by = now, by
         answer.save(update_fields=["evidence_file", "updated_at", "updated_by"])
+        evidence_file_discard_later(old_file)
         return answer
 
 
@@ -799,7 +806,7 @@ def answers_copy_from_previous(*, audit, by, now=None):
                 not_applicable=old.not_applicable, comment=old.comment, evidence_url=old.evidence_url,
             )
             if old.evidence_file:
-                # The stored file is shared, not duplicated: evidence files are never deleted.
+                # The stored file is shared, not duplicated: evidence.py deletes it only when no answer holds it.
                 update_logged(Answer.objects.filter(pk=answer.pk), evidence_file=old.evidence_file.name)
             copied += 1
     return copied

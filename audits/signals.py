@@ -3,12 +3,14 @@
 Handlers only call services (accounts never imports audits; audits listens instead).
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Company, Department
 
 from . import services
+from .evidence import evidence_file_discard_later
+from .models import Answer
 
 
 @receiver(post_save, sender=Company, dispatch_uid="audits_company_setup")
@@ -23,3 +25,9 @@ def department_saved(sender, instance, created, raw=False, update_fields=None, *
     archived = instance.is_archived and update_fields is not None and "is_archived" in update_fields
     if not raw and (created or archived):
         services.matrix_propose(company=instance.company)
+
+
+@receiver(post_delete, sender=Answer, dispatch_uid="audits_answer_evidence_file")
+def answer_deleted(sender, instance, **kwargs):
+    # Also reached through cascades: an audit, a round or the company deleted with its answers.
+    evidence_file_discard_later(instance.evidence_file.name)
