@@ -171,10 +171,18 @@ def _fmt(value):
     return "" if value is None else str(whole(value))
 
 
+def heatmap_title(data):
+    """'Departments × factors, 2025-Q4', saying so when the round is still open."""
+    if data.period is None:
+        return _("Departments × factors")
+    if data.provisional:
+        return _("Departments × factors, %(period)s (provisional: the round is still open)") % {"period": data.period}
+    return _("Departments × factors, %(period)s") % {"period": data.period}
+
+
 def heatmap(data, audit_url):
     """Department × factor scores of one round; a cell's customdata is its audit's URL (click to open)."""
-    title = _("Departments × factors, %(period)s") % {"period": data.period} if data.period else \
-        _("Departments × factors")
+    title = heatmap_title(data)
     if data.period is None or not data.departments:
         return empty_figure(title, _("No department audits in this round yet."))
     cells = {(c.department_id, c.factor): c for c in data.cells}

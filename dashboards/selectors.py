@@ -94,6 +94,7 @@ class Heatmap:
     factors: list = field(default_factory=list)  # [(key, name)]
     cells: list = field(default_factory=list)  # [HeatmapCell]
     periods: list = field(default_factory=list)  # rounds one may choose, newest first
+    provisional: bool = False  # the chosen round is still open
 
 
 @dataclass
@@ -282,11 +283,11 @@ def heatmap(*, company, filters, rounds=None):
     chosen = next((r for r in rounds if r["period"] == filters.round_period), None)
     if chosen is None and filters.round_period:  # a round outside the range may still be chosen
         found = sql.round_by_period(company, filters.round_period)
-        chosen = {"id": found[0], "period": found[1]} if found else None
+        chosen = {"id": found[0], "period": found[1], "running": bool(found[2])} if found else None
     if chosen is None and rounds:  # the latest settled round, else the running one
         chosen = next((r for r in rounds if not r["running"]), rounds[0])
     result = Heatmap(period=chosen["period"] if chosen else None, factors=factors,
-                     periods=[r["period"] for r in rounds])
+                     periods=[r["period"] for r in rounds], provisional=bool(chosen and chosen.get("running")))
     if chosen is None:
         return result
     # One query gives rows and cells: a department whose audit has no scores yet comes as a blank row.

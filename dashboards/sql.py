@@ -194,9 +194,9 @@ def rounds_newest_first(company, filters):
 
 
 def round_by_period(company, period):
-    """(id, period) of the company's round for a period, or None."""
-    rows = fetch(company, "SELECT r.id, r.period FROM audits_round r WHERE r.company_id = %(company)s "
-                          "AND r.period = %(period)s", period=period)
+    """(id, period, running) of the company's round for a period, or None."""
+    rows = fetch(company, f"SELECT r.id, r.period, CASE WHEN {RUNNING} THEN 1 ELSE 0 END FROM audits_round r "
+                          "WHERE r.company_id = %(company)s AND r.period = %(period)s", period=period, now=now_param())
     return rows[0] if rows else None
 
 

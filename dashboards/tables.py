@@ -10,6 +10,8 @@ from django.utils.translation import pgettext
 
 from accounts.numbers import whole
 
+from . import charts
+
 
 def status_label(status):
     """'final', 'provisional' or 'incomplete' in the reader's language."""
@@ -63,8 +65,7 @@ def heatmap(data):
             cell = cells.get((department_id, key))
             row.append("" if cell is None else (_("N/A") if cell.score is None else whole(cell.score)))
         rows.append(row)
-    caption = _("Departments × factors, %(period)s") % {"period": data.period} if data.period else \
-        _("Departments × factors")
+    caption = charts.heatmap_title(data)
     return Table(caption, [_("Department"), *[name for _key, name in data.factors]], rows)
 
 
