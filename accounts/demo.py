@@ -14,7 +14,7 @@ from django_scopes import scope
 
 from .models import Company, Department, Membership, Role, User
 
-# Department keys other apps' demo builders can rely on, with the names the demo companies use.
+# Department keys other apps' demo builders can rely on, with their English names.
 DEPARTMENTS = [
     ("product", "Product"),
     ("marketing", "Marketing"),
@@ -22,6 +22,12 @@ DEPARTMENTS = [
     ("it", "IT"),
     ("management", "Management"),
 ]
+# A company's data speaks its own language: the Russian demo company's departments have Russian names.
+DEPARTMENT_NAMES = {
+    "en": dict(DEPARTMENTS),
+    "ru": {"product": "Продукт", "marketing": "Маркетинг", "sales": "Продажи", "it": "ИТ",
+           "management": "Руководство"},
+}
 SALES_MANAGERS = 6
 CONSULTANT_EMAIL = "consultant@demo.example"
 
@@ -124,6 +130,32 @@ def _company(spec):
     return company
 
 
+def department_name(key, language):
+    """A demo department's name in the company's language (English when the language has no names)."""
+    return DEPARTMENT_NAMES.get(language, DEPARTMENT_NAMES["en"])[key]
+
+
+def department_key(name):
+    """The demo key ("sales", …) of a department named in any language, or None for other departments."""
+    for names in DEPARTMENT_NAMES.values():
+        for key, localized in names.items():
+            if localized.lower() == name.lower():
+                return key
+    return None
+
+
+def _department(company, key):
+    """The company's department for a demo key; one made under its English name by an earlier demo is renamed."""
+    name = department_name(key, company.language)
+    department = Department.objects.filter(company=company, name__in={name, DEPARTMENT_NAMES["en"][key]}).first()
+    if department is None:
+        department = Department.objects.create(company=company, name=name)
+    elif department.name != name:
+        department.name = name
+        department.save(update_fields=["name"])
+    return department
+
+
 def _membership(company, user, role, department):
     membership, _ = Membership.objects.get_or_create(
         company=company, user=user, defaults={"role": role, "department": department}
@@ -148,9 +180,7 @@ def build_company(spec, *, passwords, result):
     company = _company(spec)
     users = []
     with scope(company=company):
-        departments = {
-            key: Department.objects.get_or_create(company=company, name=name)[0] for key, name in DEPARTMENTS
-        }
+        departments = {key: _department(company, key) for key, _name in DEPARTMENTS}
         for local_part, (first_name, last_name) in spec.people.items():
             email = f"{local_part}@{spec.domain}"
             user = _user(email, first_name, last_name, passwords)

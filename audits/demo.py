@@ -11,6 +11,7 @@ import random
 from django.utils import timezone
 from django_scopes import scope
 
+from accounts.demo import department_key
 from accounts.models import Role
 
 from . import services
@@ -37,16 +38,16 @@ TEXTS = {
 }
 NA_COMMENT = {"en": "Not relevant for our department this quarter.", "ru": "В этом квартале к нашему отделу не относится."}
 ACTIONS = [
-    # factor, department name, English title, Russian title, due in days from today, status
-    ("sales_tech", "Sales", "Write down the sales scripts and the objection handling guide",
+    # factor, department key (accounts.demo), English title, Russian title, due in days from today, status
+    ("sales_tech", "sales", "Write down the sales scripts and the objection handling guide",
      "Записать скрипты продаж и работу с возражениями", -20, "open"),
-    ("advantage", "Management", "Refresh the comparison with the three main competitors",
+    ("advantage", "management", "Refresh the comparison with the three main competitors",
      "Обновить сравнение с тремя главными конкурентами", -5, "in_progress"),
-    ("automation", "IT", "Automate commercial proposal generation from the CRM",
+    ("automation", "it", "Automate commercial proposal generation from the CRM",
      "Автоматизировать подготовку КП из CRM", 30, "in_progress"),
-    ("customers", "Marketing", "Interview ten lost customers about their buying motives",
+    ("customers", "marketing", "Interview ten lost customers about their buying motives",
      "Опросить десять ушедших клиентов о мотивах покупки", -40, "done"),
-    ("strategy", "Management", "Formalise next year's sales strategy",
+    ("strategy", "management", "Formalise next year's sales strategy",
      "Формализовать стратегию продаж на следующий год", 45, "open"),
 ]
 
@@ -143,11 +144,11 @@ class HistoryBuilder:
     def fill_past(self, round, quarter, opened_at):
         late = []
         for audit in round.audits.select_related("department__head__user"):
-            is_it = audit.department.name.lower() in ("it", "ит")
-            if is_it and quarter in IT_MISSING_QUARTERS:
+            key = department_key(audit.department.name)  # the story is told by key: names follow the language
+            if key == "it" and quarter in IT_MISSING_QUARTERS:
                 self.answer(audit, quarter, opened_at + datetime.timedelta(days=9), share=0.4)
                 continue
-            if (is_it and quarter in IT_LATE_QUARTERS) or (quarter == 3 and audit.department.name == "Marketing"):
+            if (key == "it" and quarter in IT_LATE_QUARTERS) or (quarter == 3 and key == "marketing"):
                 late.append(audit)
                 continue
             answered_at = opened_at + datetime.timedelta(days=self.random.randint(1, 8), hours=self.random.randint(0, 6))
@@ -164,23 +165,23 @@ class HistoryBuilder:
         """Product and Marketing submitted, Sales and Management half-way, IT not started."""
         elapsed = self.now - opened_at
         for audit in round.audits.select_related("department__head__user"):
-            name = audit.department.name
+            key = department_key(audit.department.name)
             answered_at = opened_at + elapsed / 3
-            if name in ("Product", "Marketing"):
+            if key in ("product", "marketing"):
                 by = self.answer(audit, quarter, answered_at)
                 services.audit_submit(audit=audit, by=by, now=opened_at + elapsed / 2)
-            elif name in ("Sales", "Management"):
+            elif key in ("sales", "management"):
                 self.answer(audit, quarter, answered_at, share=0.5)
 
     # ------------------------------------------------------------ action items
 
     def add_action_items(self):
-        departments = {d.name: d for d in self.company.departments.select_related("head")}
+        departments = {department_key(d.name): d for d in self.company.departments.select_related("head")}
         latest = self.company.audit_rounds.order_by("-period_start").first()
         today = services.local_date(self.company, self.now)
         factors = {factor.key: factor for factor in Factor.objects.all()}
-        for factor_key, department_name, title_en, title_ru, due_in, status in ACTIONS:
-            department = departments.get(department_name)
+        for factor_key, department, title_en, title_ru, due_in, status in ACTIONS:
+            department = departments.get(department)
             item = services.action_item_create(
                 company=self.company, by=self.admin, title=title_ru if self.language == "ru" else title_en,
                 factor=factors[factor_key], owner=department.head if department else None,

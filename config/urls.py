@@ -44,3 +44,5 @@ if settings.DEBUG:
 
 # An unmatched /api/ URL answers JSON like the API's own 404s (accounts.api_errors.not_found).
 handler404 = "accounts.api_errors.not_found"
+# A crash under /api/ answers JSON too; pages get templates/500.html.
+handler500 = "accounts.error_views.server_error"

@@ -47,6 +47,7 @@ PROFILES = {
     MANAGER: ((0.52, 0.68), (48, 60), (0.5, 0.7)),
     CHECK_NORMS: ((0.68, 0.8), (72, 82), (0.98, 1.1)),
 }
+VACATION = {"en": "Vacation", "ru": "Отпуск"}  # a day off's reason, in the company's language
 # Public holidays (month, day) per company language: the working calendar the norms count against.
 HOLIDAYS = {
     "ru": [(1, d) for d in range(1, 9)] + [(2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4)],
@@ -147,7 +148,8 @@ def _days_off(company, manager, period, rng, holidays):
     """Two vacation days in the quarter: they lower the expected activity."""
     picked = rng.sample([d for d in _working_days(period.start, period.end) if d not in holidays], 2)
     for day in picked:
-        DayOff.objects.get_or_create(company=company, manager=manager, date=day, defaults={"reason": "Vacation"})
+        DayOff.objects.get_or_create(company=company, manager=manager, date=day,
+                                     defaults={"reason": VACATION.get(company.language, VACATION["en"])})
     return picked
 
 
