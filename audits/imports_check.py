@@ -29,6 +29,7 @@ from .selectors import schedule_for
 from .services import local_date
 
 CHECK_CHUNK = 1000
+MIN_YEAR = 1970  # older "history" is a typo; far-off years would also overflow timezone arithmetic
 CENT = Decimal("0.01")
 
 
@@ -114,7 +115,10 @@ def _check_period_text(row, text, ctx):
         row.error("period", _("%(value)s is not a period: write 2025-Q2, 2025-05, 2025-H1 or 2025.") % {
             "value": repr(text[:20])})
         return
-    if period.cadence != ctx.cadence:
+    if period.year < MIN_YEAR:
+        row.error("period", _("%(period)s is before %(year)s; check the year.") % {"period": period.name,
+                                                                                   "year": MIN_YEAR})
+    elif period.cadence != ctx.cadence:
         row.error("period", _("The company's rounds are %(cadence)s; %(period)s is not such a period.") % {
             "cadence": _cadence_label(ctx.cadence), "period": period.name})
     elif period.start > ctx.today:
@@ -150,9 +154,14 @@ def _check_dates(row, record, ctx):
                 row.error(column, _("The submitted date is empty."))
             continue
         try:
-            setattr(row, column, _day(record.get(column), ctx))
+            day = _day(record.get(column), ctx)
         except ValueError as exc:
             row.error(column, str(exc))
+            continue
+        if not MIN_YEAR <= day.year <= ctx.today.year + 1:
+            row.error(column, _("%(day)s is not a date of a past round; check the year.") % {"day": day.isoformat()})
+            continue
+        setattr(row, column, day)
     if row.period and not row.errors.get("period"):
         row.opened = row.opened or row.period.opening_date(ctx.opening_day)
         row.deadline = row.deadline or row.opened + datetime.timedelta(days=ctx.window_days)
@@ -231,7 +240,7 @@ def _factor_value(value):
         score = parse_decimal(value)
     except ValueError:
         score = None
-    if score is None or not 0 <= score <= 100:
+    if score is None or not score.is_finite() or not 0 <= score <= 100:
         raise ValueError(_("%(value)s is outside the factor score range 0–100.") % {"value": text_of(value)[:20]})
     return {"score": score.quantize(CENT)}
 
@@ -245,7 +254,7 @@ def _answer_value(question, value):
             number = parse_decimal(value)
         except ValueError:
             number = None
-        if number is None or number != number.to_integral() or not 1 <= number <= 5:
+        if number is None or not number.is_finite() or number != number.to_integral() or not 1 <= number <= 5:
             raise ValueError(_("%(value)s is outside the scale 1–5.") % {"value": text[:20]})
         return {"scale_value": int(number)}
     if question.kind == QuestionKind.YES_NO:

@@ -62,6 +62,18 @@ def beta_invitation(beta):
         )
 
 
+def beta_invitation_link_token(beta):
+    """The signed token of a pending invitation of B, as its email link carries it (/api/v1/invitations/<token>/)."""
+    from accounts.services import invitation_token
+
+    with scopes_disabled():  # test data for company B, built outside any request
+        invitation = Invitation.objects.create(
+            company=beta.company, email="link@beta.test", role=Role.ADMIN, nonce="1" * 32,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+    return invitation_token(invitation)
+
+
 def beta_token(beta):
     with scope(company=beta.company):
         return api_token_create(membership=beta.member(Role.ADMIN), name="beta script")[0]
@@ -118,6 +130,14 @@ def beta_scorecard_row(beta, kind):
     return beta_scorecard_objects(beta)[kind]
 
 
+def beta_history_import(beta):
+    from audits.models import HistoryImport
+
+    with scopes_disabled():  # test data for company B, built outside any request
+        return HistoryImport.objects.create(company=beta.company, content_hash="0" * 64, file_name="beta.csv",
+                                            preview={"rows_read": 1, "error_count": 0, "rounds": 1})
+
+
 def beta_draft_questionnaire(beta):
     from tests.factories import QuestionnaireFactory
 
@@ -138,6 +158,7 @@ KWARG_FILLERS = {
     "membership_pk": lambda beta: beta.member(Role.SALES_MANAGER),
     "invitation_pk": beta_invitation,
     "token_pk": beta_token,
+    "token": beta_invitation_link_token,  # invitation acceptance API: A's members are not the invited person
     "notification_pk": beta_failed_notification,
     "failed_pk": beta_failed_notification,  # /notifications/failed/<pk>/retry/
     "department_id": lambda beta: beta.departments["sales"],  # dashboards; prefer `department_pk` in new routes
@@ -156,6 +177,7 @@ KWARG_FILLERS = {
     "fmt": plain(lambda beta: "csv"),
     "day_off_pk": lambda beta: beta_scorecard_row(beta, "day_off"),  # scorecards
     "import_pk": lambda beta: beta_scorecard_row(beta, "import"),
+    "history_import_pk": beta_history_import,  # audits: import of past rounds
     "knowledge_check_pk": lambda beta: beta_scorecard_row(beta, "check"),
     "knowledge_question_pk": lambda beta: beta_scorecard_row(beta, "question"),
 }

@@ -123,6 +123,10 @@ def test_on_time_submission_on_the_deadline_day(ready, django_capture_on_commit_
     ("2026-Q2;Sales;sales_tech-scale;3;;", "submitted", "empty"),
     ("2026-Q2;Sales;sales_tech-scale;=2+1;;2026-04-10", "value", "formula"),
     ("2026-Q2;Sales;sales_tech-scale;;;2026-04-10", "value", "write N/A"),
+    ("2026-Q2;Sales;sales_tech-scale;NaN;;2026-04-10", "value", "outside the scale 1–5"),
+    ("1900-Q2;Sales;sales_tech-scale;3;;2026-04-10", "period", "before 1970"),
+    ("2026-Q2;Sales;sales_tech-scale;3;;9999-12-31", "submitted", "not a date of a past round"),
+    ("2026-Q2;Sales;product-scale;4;;10.04.2026", "row", "Duplicate of row 2"),
 ])
 def test_bad_rows_get_an_error_with_row_and_column(ready, line, column, fragment):
     history = upload(ready, csv_bytes("2026-Q2;Sales;product-scale;3;;2026-04-10", line))
@@ -207,8 +211,10 @@ def test_factor_level_rows_store_the_given_scores_and_survive_a_recompute(ready,
         assert scores == {"product": 62.5, "sales_tech": 80}
 
 
-def test_factor_score_outside_0_100_is_an_error(ready):
-    content = csv_bytes("2026-Q2;Sales;product;120;;2026-04-10", header="period;department;factor;value;comment;submitted")
+@pytest.mark.parametrize("value", ["120", "-1", "NaN", "Infinity", "lots"])
+def test_factor_score_outside_0_100_is_an_error(ready, value):
+    content = csv_bytes(f"2026-Q2;Sales;product;{value};;2026-04-10",
+                        header="period;department;factor;value;comment;submitted")
     assert "0–100" in errors_of(upload(ready, content))[(2, "value")]
 
 
