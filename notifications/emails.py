@@ -1,7 +1,10 @@
 """Notification emails: HTML and text in the recipient's language, company timezone, links, unsubscribe."""
 
+import hashlib
+from urllib.parse import urlparse
+
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -100,11 +103,45 @@ def build_message(notification):
         # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to this URL.
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers["Message-ID"] = message_id(notification)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL,
                                      [notification.recipient.user.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 
 
-def send_notification_email(notification):
-    build_message(notification).send()
+def message_id(notification):
+    """The same Message-ID on every attempt of one notification, derived from its outbox key: if a message is
+    ever delivered twice, mail clients and servers that deduplicate by Message-ID see one."""
+    digest = hashlib.sha256(f"{notification.company_id}:{notification.dedupe_key}".encode()).hexdigest()[:40]
+    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    return f"<notification.{digest}@{domain}>"
+
+
+def send_notification_email(notification, *, before_handover=None):
+    """Send one notification. `before_handover()` runs right before the message is handed over: after the SMTP
+    server accepted sender and recipients, before DATA (other backends: before the send). If it raises,
+    nothing is handed over."""
+    message = build_message(notification)
+    backend = mail.mailers.default
+    opened = backend.open()  # SMTP: connect, EHLO, login; the others open nothing or a file
+    try:
+        server = getattr(backend, "connection", None)
+        if before_handover is not None and callable(getattr(server, "data", None)):
+            server.data = announced(server.data, before_handover)
+        elif before_handover is not None:
+            before_handover()
+        backend.send_messages([message])
+    finally:
+        if opened:
+            backend.close()
+
+
+def announced(data, before_handover):
+    """smtplib's DATA step, preceded by the caller's hand-over mark (on this connection object only)."""
+
+    def data_after_mark(msg):
+        before_handover()
+        return data(msg)
+
+    return data_after_mark

@@ -144,6 +144,11 @@ class Notification(models.Model):
     due_at = models.DateTimeField(_("send at"), default=current_time)  # moved into the send window
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The send protocol (notifications.services, "sending exactly once"): each claim gets a new attempt id, and
+    # the attempt records, committed, the moment it starts handing the message over (SMTP DATA). A claim without
+    # a hand-over provably sent nothing and may be claimed again; one with a hand-over is never sent again.
+    attempt_id = models.UUIDField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -156,6 +161,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["company", "status", "due_at"], name="notification_due"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The sweep's scan over every company: only the few rows still planned or being sent are indexed.
+            models.Index(fields=["enqueued_at"], condition=models.Q(status__in=["planned", "sending"]),
+                         name="notification_in_flight"),
         ]
 
     def __str__(self):

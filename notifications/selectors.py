@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from accounts.models import Membership, Role
 from accounts.numbers import whole
@@ -30,6 +30,16 @@ from .models import (
 def policy_of(*, company):
     """The company's reminder policy, or an unsaved default one (reads never write)."""
     return ReminderPolicy.objects.filter(company=company).first() or ReminderPolicy(company=company)
+
+
+def send_moments_of(*, company):
+    """{waiting: earliest due time of planned rows not queued yet, queued: earliest queue time of planned rows,
+    sending: earliest claim of rows being sent} (each None when there is none), in one query."""
+    return Notification.objects.filter(company=company, status__in=[Status.PLANNED, Status.SENDING]).aggregate(
+        waiting=Min("due_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=True)),
+        queued=Min("enqueued_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=False)),
+        sending=Min("claimed_at", filter=Q(status=Status.SENDING)),
+    )
 
 
 def open_audits_of(*, company):
@@ -163,7 +173,8 @@ def due_notification_ids(*, company, now, enqueue_stale, sending_stale, max_atte
         .filter(
             Q(status=Status.PLANNED, due_at__lte=now)
             & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - enqueue_stale))
-            | Q(status=Status.SENDING, claimed_at__lt=now - sending_stale, attempts__lt=max_attempts)
+            | Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - sending_stale,
+                attempts__lt=max_attempts)
         )
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)[:limit]

@@ -4,18 +4,23 @@ import datetime
 import logging
 import random
 import smtplib
+import time
+import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from accounts.models import DUE_NOW, Company
 from accounts.security.audit import record, update_logged
 from accounts.security.models import AuditAction
+from accounts.services import company_mark_due
 from audits.models import AuditStatus
 
-from . import schedule, selectors
+from . import due, schedule, selectors
 from .models import (
     OPTIONAL_KINDS,
     CalendarFeed,
@@ -36,8 +41,18 @@ RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 3600
 # A queued send that has not run after this long is queued again by the next tick (lost message, broker restart).
 ENQUEUE_STALE = datetime.timedelta(minutes=10)
-# A row left in "sending" this long belongs to a dead worker; it may be claimed again.
-SENDING_STALE = datetime.timedelta(minutes=15)
+# The sweep (every NOTIFICATIONS_SWEEP_SECONDS) re-publishes a send queued this long ago and not sent: Redis may
+# have lost it. A duplicate message is harmless (the claim refuses it), so this can be short.
+QUEUE_STALE = datetime.timedelta(seconds=60)
+MAX_SWEEP_SENDS = 2000
+# A claim this old without a hand-over mark belongs to a dead worker; it may be claimed again. Only liveness
+# depends on it: the conditional hand-over mark keeps a slow first attempt from sending after a re-claim.
+SENDING_STALE = datetime.timedelta(minutes=2)
+# A hand-over this old that was never marked sent: recorded as sent, unconfirmed (longer than any SMTP timeout).
+HANDOVER_STALE = datetime.timedelta(minutes=10)
+# Marking a row sent after the server accepted it: a few tries on fresh connections.
+MARK_TRIES = 4
+MARK_PAUSE_SECONDS = 0.5
 MAX_SENDS_PER_TICK = 500
 ASSIGNMENT_LOOKBACK = datetime.timedelta(days=2)
 ACTION_OVERDUE_LOOKBACK = datetime.timedelta(days=14)
@@ -63,6 +78,7 @@ def reminder_policy_update(*, policy, timezone_name=None, **fields):
             policy.company.timezone = timezone_name
             policy.company.full_clean()
             policy.company.save(update_fields=["timezone"])
+        company_mark_due(company_id=policy.company_id)  # reminder moments, send window or digest slot moved
     return policy
 
 
@@ -75,15 +91,105 @@ def notifications_plan(*, company, now=None):
     double a notification. The number of queries does not grow with departments or people.
     """
     now = now or timezone.now()
-    policy = reminder_policy_ensure(company=company)
+    return plan(company=company, policy=reminder_policy_ensure(company=company), now=now).created
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one planning pass created, and the rows it read (the tick computes the next due moment from them)."""
+
+    created: int
+    audits: list
+    items: list
+
+
+def plan(*, company, policy, now):
+    audits = list(selectors.open_audits_of(company=company))
+    items = list(selectors.open_action_items_of(company=company))
     with transaction.atomic():
-        candidates = audit_candidates(company=company, policy=policy, now=now)
-        candidates += action_item_candidates(company=company, policy=policy, now=now)
+        candidates = audit_candidates(company=company, policy=policy, now=now, audits=audits)
+        candidates += action_item_candidates(company=company, policy=policy, now=now, items=items)
         slot = digest_slot_due(company=company, policy=policy, now=now)
         created = insert_new(company=company, policy=policy, candidates=candidates, digest_slot=slot, now=now)
         fail_abandoned(company=company, now=now)
         enqueue_due(company=company, now=now)
-    return created
+    return Plan(created=created, audits=audits, items=items)
+
+
+# ---------------------------------------------------------------- the tick: only companies with due work
+
+# A tick hands out at most this many companies (a Monday-morning surge of digests spreads over a few ticks).
+MAX_COMPANIES_PER_TICK = 5000
+# A handed-out company is skipped by later ticks this long; if its task never runs, it is due again after.
+DUE_LEASE = datetime.timedelta(minutes=5)
+
+
+def companies_due_claim(*, now, limit=MAX_COMPANIES_PER_TICK):
+    """Ids of the active companies due by now, earliest first, leased to the tasks about to be published."""
+    # Cross-tenant by nature: the tick lists due companies and hands each to its own scoped task.
+    with scopes_disabled():
+        ids = list(Company.objects.filter(is_suspended=False, next_due_at__lte=now)
+                   .order_by("next_due_at", "pk").values_list("pk", flat=True)[:limit])
+        if ids:
+            Company.objects.filter(pk__in=ids).update(next_due_at=now + DUE_LEASE)
+    return ids
+
+
+def companies_due_release(*, ids):
+    """The broker refused these companies' tasks: due again at the next tick rather than after the lease."""
+    Company.objects.filter(pk__in=ids).update(next_due_at=DUE_NOW)
+
+
+def company_due_work(*, company, now=None):
+    """Everything the tick does for one due company — open its round, mark overdue audits, plan and queue
+    notifications — then store when it is next due. Returns the number of notifications created."""
+    from audits.services import audits_mark_overdue
+
+    now = now or timezone.now()
+    leased = company.next_due_at
+    round_at = round_open_if_due(company=company, now=now)
+    audits_mark_overdue(company=company, now=now)
+    policy = reminder_policy_ensure(company=company)
+    planned = plan(company=company, policy=policy, now=now)
+    next_at = next_due_moment(company=company, policy=policy, now=now, planned=planned, round_at=round_at)
+    # Conditional: when a service marked the company due meanwhile (accounts.services.company_mark_due), it stays due.
+    Company.objects.filter(pk=company.pk, next_due_at=leased).update(next_due_at=next_at)
+    return planned.created
+
+
+def round_open_if_due(*, company, now):
+    """Open the current period's round once its opening moment has passed; returns when to look again."""
+    from audits import services as audit_services
+    from audits.models import Schedule
+    from audits.periods import period_containing
+
+    cadence = Schedule.objects.filter(company=company, is_active=True).first()
+    if cadence is None:
+        return None  # no active schedule: schedule_update marks the company due when that changes
+    period = period_containing(audit_services.local_date(company, now), cadence.cadence)
+    opening = audit_services.opening_moment(company=company, schedule=cadence, period=period)
+    if opening > now:
+        return opening
+    if not company.audit_rounds.filter(period=period.name).exists():
+        try:
+            audit_services.round_open(company=company, now=now)
+        except ValidationError as exc:
+            logger.warning("round not opened for %s: %s", company.slug, "; ".join(exc.messages))
+            return now + due.OPEN_RETRY
+    return audit_services.opening_moment(company=company, schedule=cadence, period=period.next())
+
+
+def next_due_moment(*, company, policy, now, planned, round_at):
+    """The earliest moment anything the tick does for this company falls due again (notifications.due)."""
+    tz = company.tzinfo
+    moments = [round_at, due.digest_moment(policy=policy, tz=tz, now=now)]
+    moments += due.send_moments(**selectors.send_moments_of(company=company), enqueue_stale=ENQUEUE_STALE,
+                                sending_stale=SENDING_STALE)
+    for audit in planned.audits:
+        moments += due.audit_moments(audit, policy=policy, tz=tz, now=now)
+    for item in planned.items:
+        moments += due.action_item_moments(item, tz=tz, now=now)
+    return due.earliest(now, moments)
 
 
 def row(*, company, recipient, kind, key, now, policy, **subject):
@@ -92,9 +198,8 @@ def row(*, company, recipient, kind, key, now, policy, **subject):
                         created_at=now, due_at=send_at, **subject)
 
 
-def audit_candidates(*, company, policy, now):
+def audit_candidates(*, company, policy, now, audits):
     """Reminders, overdue notices and escalations of every open department audit."""
-    audits = list(selectors.open_audits_of(company=company))
     members = {}
     if policy.remind_department_members and audits:
         members = selectors.department_members_of(company=company, department_ids={a.department_id for a in audits})
@@ -131,10 +236,10 @@ def audit_payload(audit, head):
             "head": head.user.display_name if head is not None else ""}
 
 
-def action_item_candidates(*, company, policy, now):
+def action_item_candidates(*, company, policy, now, items):
     """Assignment, due-tomorrow and overdue notices for open action items with an owner."""
     rows = []
-    for item in selectors.open_action_items_of(company=company):
+    for item in items:
         subject = {"action_item": item, "payload": {"title": item.title,
                                                     "due": item.due_date.isoformat() if item.due_date else ""}}
         assigned_recently = max(item.created_at, item.updated_at) >= now - ASSIGNMENT_LOOKBACK
@@ -185,9 +290,11 @@ def insert_new(*, company, policy, candidates, digest_slot, now):
 
 
 def fail_abandoned(*, company, now):
-    """Rows stuck in "sending" after every attempt was used: record the failure instead of retrying forever."""
+    """Rows stuck in "sending" before the hand-over after every attempt was used: record the failure instead of
+    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)"""
     Notification.objects.filter(
-        company=company, status=Status.SENDING, claimed_at__lt=now - SENDING_STALE, attempts__gte=MAX_ATTEMPTS
+        company=company, status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
+        attempts__gte=MAX_ATTEMPTS,
     ).update(status=Status.FAILED, last_error="The worker stopped while sending, and no attempts are left.")
 
 
@@ -219,6 +326,25 @@ def publish_sends(ids):
 
 
 # ---------------------------------------------------------------- sending exactly once
+#
+# The protocol, so that a worker dying at any point neither loses a reminder nor sends it twice:
+#   1. claim: one conditional UPDATE turns the row to "sending" with a new attempt id (committed on its own);
+#      only one worker wins it.
+#   2. hand-over mark: just before the message is handed to the mail server (before SMTP's DATA command, once
+#      the server has accepted sender and recipients) the attempt records `handed_over_at`, committed, and only
+#      if the row is still its own (same attempt id). If it is not, the attempt stops without sending.
+#   3. after the server accepts, the row is marked "sent", reconnecting to the database if the connection died.
+# A row stuck in "sending" is decided by the sweep (`notifications_sweep`):
+#   * no hand-over mark, claimed more than SENDING_STALE ago: that attempt provably sent nothing (it would
+#     have had to commit the mark first, and a later mark by it fails on the new attempt id), so it is
+#     claimed again and sent;
+#   * hand-over mark, never marked sent: the message may have been accepted. It is never sent again; after
+#     HANDOVER_STALE it is recorded as sent, unconfirmed.
+# The remaining window is therefore a LOSS window, not a duplicate one: a crash after the hand-over mark and
+# before the server's reply (the DATA transfer, milliseconds on a local relay) leaves a message that may not
+# have gone out and is not resent. Duplicates remain possible only when the SMTP connection itself breaks
+# after DATA was sent and before the reply arrived: that is retried like any transient error, with the same
+# Message-ID (emails.message_id), so mail clients that collapse equal Message-IDs show it once.
 
 @dataclass(frozen=True)
 class Outcome:
@@ -226,20 +352,32 @@ class Outcome:
     countdown: float = 0
 
 
+class ClaimLost(Exception):
+    """The row was claimed again by another attempt before this one handed the message over."""
+
+
 def notification_claim(*, notification_id, now):
-    """The conditional UPDATE that makes sending exactly-once: only one caller turns the row to "sending"."""
+    """The conditional UPDATE that makes sending exactly-once: only one caller turns the row to "sending".
+
+    Returns the new attempt id, or None when the row is not (or no longer) claimable. A row being sent is
+    claimable again only when its attempt never reached the hand-over and is older than SENDING_STALE.
+    """
+    attempt = uuid.uuid4()
     # Cross-tenant by nature: a worker holds only the id; the company is read from the row it claims.
     with scopes_disabled():
-        return Notification.objects.filter(pk=notification_id).filter(
+        claimed = Notification.objects.filter(pk=notification_id).filter(
             Q(status=Status.PLANNED, due_at__lte=now)
-            | Q(status=Status.SENDING, claimed_at__lt=now - SENDING_STALE, attempts__lt=MAX_ATTEMPTS)
-        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1) == 1
+            | Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
+                attempts__lt=MAX_ATTEMPTS)
+        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, attempt_id=attempt,
+                 handed_over_at=None)
+    return attempt if claimed == 1 else None
 
 
 def notification_deliver(*, notification_id, now=None):
     """Claim one notification, decide whether it is still wanted, send it; report what happened."""
     now = now or timezone.now()
-    if not notification_claim(notification_id=notification_id, now=now):
+    if notification_claim(notification_id=notification_id, now=now) is None:
         return Outcome("not_claimed")
     with scopes_disabled():  # the row was just claimed by id; its company scope is entered right below
         notification = Notification.objects.select_related(
@@ -274,7 +412,11 @@ def send_claimed(notification, *, now):
     from .emails import send_notification_email
 
     try:
-        send_notification_email(notification)
+        send_notification_email(notification, before_handover=lambda: mark_handed_over(notification))
+    except ClaimLost:
+        return Outcome("not_claimed")
+    except DatabaseError:
+        raise  # the hand-over mark failed: nothing was sent; the task retries, the sweep re-claims
     except PERMANENT_SMTP_ERRORS as exc:
         return record_failure(notification, exc)
     except TRANSIENT_SMTP_ERRORS as exc:
@@ -284,8 +426,36 @@ def send_claimed(notification, *, now):
     except Exception as exc:  # noqa: BLE001 – a rendering bug must be recorded, not retried forever
         logger.exception("notification %s could not be rendered or sent", notification.pk)
         return record_failure(notification, exc)
-    finish(notification, status=Status.SENT, sent_at=timezone.now(), last_error="")
+    mark_sent(notification)
     return Outcome("sent")
+
+
+def mark_handed_over(notification):
+    """Step 2: record, committed, that this attempt now hands the message over; stop if the row is not ours."""
+    moment = timezone.now()
+    if not Notification.objects.filter(pk=notification.pk, status=Status.SENDING,
+                                       attempt_id=notification.attempt_id).update(handed_over_at=moment):
+        raise ClaimLost(notification.pk)
+    notification.handed_over_at = moment
+
+
+def mark_sent(notification):
+    """Step 3: the server accepted the message. Record it even if the database connection has just died (a
+    fresh connection, a few tries); never raise, since a retry of the task would be refused anyway."""
+    for attempt in range(1, MARK_TRIES + 1):
+        try:
+            finish(notification, status=Status.SENT, sent_at=timezone.now(), last_error="")
+            return True
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block:
+                raise  # inside someone's transaction a new connection would not help
+            logger.warning("notification %s accepted by SMTP; marking it sent failed (try %d): %s",
+                           notification.pk, attempt, exc)
+            connection.close()  # the next query opens a fresh connection
+            time.sleep(MARK_PAUSE_SECONDS * attempt)
+    logger.error("notification %s was accepted by SMTP but could not be marked sent; the sweep records it as "
+                 "sent (unconfirmed) and never sends it again", notification.pk)
+    return False
 
 
 PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError)
@@ -321,11 +491,49 @@ def describe(exc):
 
 
 def finish(notification, **fields):
-    """Leave the "sending" state; conditional, so a row another worker re-claimed is not overwritten."""
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING, claimed_at=notification.claimed_at) \
+    """Leave the "sending" state; conditional on the attempt, so a row another worker re-claimed is not overwritten."""
+    Notification.objects.filter(pk=notification.pk, status=Status.SENDING, attempt_id=notification.attempt_id) \
         .update(**fields)
     for name, value in fields.items():
         setattr(notification, name, value)
+
+
+# ---------------------------------------------------------------- the sweep: the outbox is the source of truth
+
+def notifications_sweep(*, now=None):
+    """Every SWEEP interval, across companies: re-publish what the broker lost, re-claim what a dead worker left
+    before the hand-over, and settle what it left after. Returns (republished, settled)."""
+    now = now or timezone.now()
+    # Cross-tenant by nature: the sweep sees every company's outbox and only touches in-flight rows.
+    with scopes_disabled(), transaction.atomic():
+        ids = lost_send_ids(now=now)
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
+            transaction.on_commit(lambda: publish_sends(ids))
+        settled = Notification.objects.filter(
+            status=Status.SENDING, handed_over_at__lt=now - HANDOVER_STALE,
+        ).update(status=Status.SENT, sent_at=F("handed_over_at"), last_error=UNCONFIRMED)
+    return len(ids), settled
+
+
+def lost_send_ids(*, now):
+    """Rows queued more than QUEUE_STALE ago and still not sent: planned and due, or claimed by an attempt that
+    died before the hand-over. Locked in primary-key order (the lock order of audits.services), skipping rows
+    a worker holds right now; a second sweep (two beats) takes other rows or none."""
+    stale = now - QUEUE_STALE
+    planned = Q(status=Status.PLANNED, due_at__lte=now) & (
+        Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True, due_at__lt=stale))  # never queued: broker was down
+    abandoned = Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
+                  attempts__lt=MAX_ATTEMPTS, enqueued_at__lt=stale)
+    return list(
+        Notification.objects.filter(planned | abandoned)
+        .select_for_update(skip_locked=True, of=("self",), no_key=True)
+        .order_by("pk").values_list("pk", flat=True)[:MAX_SWEEP_SENDS]
+    )
+
+
+UNCONFIRMED = ("Delivery not confirmed: the worker stopped after handing the message to the mail server. "
+               "Not sent again, so that nobody gets it twice.")
 
 
 def notification_retry(*, notification):

@@ -5,13 +5,19 @@ import logging
 import kombu.exceptions
 import redis.exceptions
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
-from accounts.models import Company
-from accounts.tasks import CompanyTask
+from accounts.tasks import DATABASE_CONNECTION_ERRORS, CompanyTask, fresh_database_connection
 from config.celery import app
 
-from .services import MAX_ATTEMPTS, notification_deliver, notifications_plan
+from .services import (
+    MAX_ATTEMPTS,
+    companies_due_claim,
+    companies_due_release,
+    company_due_work,
+    notification_deliver,
+    notifications_plan,
+    notifications_sweep,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,32 +42,22 @@ def publish(task, *args):
     return True
 
 
-def due_company_ids(now):
-    """Companies whose next round should open now, as a set of ids."""
-    from audits.selectors import companies_due_for_round
-
-    return {getattr(company, "pk", company) for company in companies_due_for_round(now=now)}
-
-
 @app.task(acks_late=True, ignore_result=True)
 def notifications_tick():
-    """The single beat entry: for every active company, open a due round, mark overdue audits, plan reminders."""
-    from audits.tasks import mark_overdue_for_company, open_round_for_company
+    """The single beat entry: hand every company with something due now (a round to open, an audit turning
+    overdue, a reminder, a digest, a send) to its own task. Companies with nothing due cost nothing."""
+    company_ids = companies_due_claim(now=timezone.now())
+    for position, company_id in enumerate(company_ids):
+        if not publish(due_work_for_company, company_id):
+            # Broker down: stop at once (no timeout per company); the rest are due again at the next tick.
+            companies_due_release(ids=company_ids[position:])
+            return position
+    return len(company_ids)
 
-    now = timezone.now()
-    # Cross-tenant scan by nature: the tick only lists companies and hands each to its own scoped task.
-    with scopes_disabled():
-        company_ids = list(Company.objects.filter(is_suspended=False).order_by("pk").values_list("pk", flat=True))
-        due = due_company_ids(now)
-    published = 0
-    for company_id in company_ids:
-        tasks = [open_round_for_company] if company_id in due else []
-        tasks += [mark_overdue_for_company, plan_notifications_for_company]
-        for task in tasks:
-            if not publish(task, company_id):
-                return published  # broker down: every company waits for the next tick alike
-            published += 1
-    return published
+
+@app.task(base=CompanyTask, bind=False, ignore_result=True)
+def due_work_for_company(company):
+    return company_due_work(company=company)
 
 
 @app.task(base=CompanyTask, bind=False, ignore_result=True)
@@ -69,10 +65,23 @@ def plan_notifications_for_company(company):
     return notifications_plan(company=company)
 
 
-@app.task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, ignore_result=True)
+@app.task(bind=True, acks_late=True, max_retries=MAX_ATTEMPTS, ignore_result=True,
+          autoretry_for=DATABASE_CONNECTION_ERRORS, retry_backoff=True, retry_jitter=True)
 def send_notification(self, notification_id):
-    """Send one notification exactly once (claimed by a conditional update); SMTP trouble retries with backoff."""
+    """Send one notification exactly once (claimed by a conditional update); SMTP trouble retries with backoff.
+    A lost database connection retries too: the claim and the hand-over mark make a rerun harmless."""
+    fresh_database_connection()
     outcome = notification_deliver(notification_id=notification_id)
     if outcome.result == "retry":
         raise self.retry(countdown=outcome.countdown)
     return outcome.result
+
+
+@app.task(acks_late=True, ignore_result=True, max_retries=3, autoretry_for=DATABASE_CONNECTION_ERRORS,
+          retry_backoff=True)
+def notifications_sweep_task():
+    """Beat, every NOTIFICATIONS_SWEEP_SECONDS: the outbox decides what still has to go out (lost broker
+    messages are published again, dead workers' sends are settled); see services.notifications_sweep."""
+    fresh_database_connection()
+    republished, settled = notifications_sweep()
+    return republished + settled

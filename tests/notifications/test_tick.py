@@ -9,7 +9,7 @@ from django.core import mail
 from django_scopes import scopes_disabled
 
 from audits.models import FactorResponsibility, Round, Schedule
-from notifications import tasks
+from notifications import services, tasks
 from notifications.models import Kind, Notification
 from tests.factories import QuestionFactory, QuestionnaireFactory, factor
 
@@ -27,10 +27,13 @@ def ready_for_rounds(tenant):
                                             department=tenant.departments["sales"], responsibility="accountable")
 
 
-def test_the_tick_is_the_one_beat_entry_and_runs_often_enough():
-    [entry] = settings.CELERY_BEAT_SCHEDULE.values()
-    assert entry["task"] == "notifications.tasks.notifications_tick"
-    assert entry["schedule"] <= 60  # a reminder shows up within a minute of opening a round
+def test_the_tick_and_the_sweep_are_the_beat_entries_and_run_often_enough():
+    entries = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert set(entries) == {"notifications.tasks.notifications_tick", "notifications.tasks.notifications_sweep_task"}
+    assert entries["notifications.tasks.notifications_tick"]["schedule"] <= 60  # a reminder within a minute
+    # A send lost with the broker is queued again after QUEUE_STALE, at the next sweep: within two minutes.
+    sweep = entries["notifications.tasks.notifications_sweep_task"]["schedule"]
+    assert services.QUEUE_STALE.total_seconds() + sweep <= 120
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
@@ -56,11 +59,9 @@ def test_the_tick_opens_the_due_round_and_reminds_each_head_once(alpha, beta, dj
 def test_the_tick_skips_suspended_companies(alpha, beta):
     beta.company.is_suspended = True
     beta.company.save()
-    with mock.patch.object(tasks.plan_notifications_for_company, "apply_async") as plan, \
-            mock.patch("audits.tasks.open_round_for_company.apply_async"), \
-            mock.patch("audits.tasks.mark_overdue_for_company.apply_async"):
+    with mock.patch.object(tasks.due_work_for_company, "apply_async") as work:
         tasks.notifications_tick()
-    assert [c.kwargs["args"] for c in plan.call_args_list] == [[alpha.company.pk]]
+    assert [c.kwargs["args"] for c in work.call_args_list] == [[alpha.company.pk]]
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
@@ -68,10 +69,12 @@ def test_a_broker_outage_stops_the_fan_out_without_raising(alpha, beta):
     import kombu.exceptions
 
     down = kombu.exceptions.OperationalError("down")
-    with mock.patch("audits.tasks.open_round_for_company.apply_async", side_effect=down) as opening, \
-            mock.patch("audits.tasks.mark_overdue_for_company.apply_async", side_effect=down) as marking:
+    with mock.patch.object(tasks.due_work_for_company, "apply_async", side_effect=down) as work:
         assert tasks.notifications_tick() == 0
-    assert opening.call_count + marking.call_count == 1  # stopped at the first failure: no two-second timeout per company
+    assert work.call_count == 1  # stopped at the first failure: no two-second timeout per company
+    with mock.patch.object(tasks.due_work_for_company, "apply_async") as work:
+        tasks.notifications_tick()  # both are due again at the next tick, not only after the lease
+    assert sorted(c.kwargs["args"][0] for c in work.call_args_list) == sorted([alpha.company.pk, beta.company.pk])
 
 
 def test_the_demo_builds_the_policy_idempotently(alpha):

@@ -1,0 +1,229 @@
+"""One email per reminder across crashes: a stable Message-ID, the hand-over mark, and the sweep that decides
+what a dead worker left; lost broker messages are published again; a dropped database connection is survived."""
+
+import datetime
+import smtplib
+from unittest import mock
+
+import psycopg
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from notifications import services, tasks
+from notifications.models import Notification, Status
+
+from . import live
+from .test_reliability import planned_for
+
+
+class WorkerDied(BaseException):
+    """kill -9 between two lines: nothing after it runs, no except clause catches it."""
+
+
+def reload(notification):
+    with scopes_disabled():
+        return Notification.objects.get(pk=notification.pk)
+
+
+def backdate(notification, **ages):
+    """Move the row's moments into the past: `claimed_at=minutes`, …"""
+    past = {name: timezone.now() - datetime.timedelta(minutes=minutes) for name, minutes in ages.items()}
+    with scopes_disabled():
+        Notification.objects.filter(pk=notification.pk).update(**past)
+
+
+def smtp_to(port):
+    return override_settings(MAILERS={"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+    }})
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """One run of the beat's sweep, with the sends it publishes run in-process (eager)."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.notifications_sweep()
+
+    return run
+
+
+# ---------------------------------------------------------------- Message-ID
+
+SEEN_IDS = []
+
+
+class DisconnectingBackend(BaseEmailBackend):
+    """An SMTP server that drops the connection: remembers the Message-ID it was offered."""
+
+    def send_messages(self, messages):
+        SEEN_IDS.extend(message.message()["Message-ID"] for message in messages)
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+
+def test_the_message_id_is_derived_from_the_outbox_key_and_the_same_on_every_attempt(alpha):
+    notification = planned_for(alpha)
+    SEEN_IDS.clear()
+    with override_settings(MAILERS={"default": {"BACKEND": f"{__name__}.DisconnectingBackend"}}):
+        assert services.notification_deliver(notification_id=notification.pk).result == "retry"
+    row = reload(notification)
+    assert services.notification_deliver(notification_id=notification.pk, now=row.due_at).result == "sent"
+    [sent] = mail.outbox
+    assert SEEN_IDS == [sent.message()["Message-ID"]]
+    assert sent.message()["Message-ID"].startswith("<notification.")
+    assert sent.message()["Message-ID"].endswith("@testserver>")
+    other = planned_for(alpha, key="another")
+    services.notification_deliver(notification_id=other.pk)
+    assert mail.outbox[1].message()["Message-ID"] != sent.message()["Message-ID"]
+
+
+# ---------------------------------------------------------------- a worker dies (real SMTP conversation)
+
+def test_a_worker_dying_after_the_server_accepted_the_message_never_sends_it_again(alpha, sweep):
+    notification = planned_for(alpha)
+    with live.smtp_server() as (smtp, inbox), smtp_to(smtp.port):
+        with mock.patch.object(services, "mark_sent", side_effect=WorkerDied), pytest.raises(WorkerDied):
+            services.notification_deliver(notification_id=notification.pk)
+        assert len(inbox.messages) == 1  # accepted, and the row was never marked
+        row = reload(notification)
+        assert row.status == Status.SENDING and row.handed_over_at is not None
+
+        backdate(notification, claimed_at=5, enqueued_at=5)  # long after any stale limit of a claim
+        assert sweep() == (0, 0)
+        assert tasks.send_notification(notification.pk) == "not_claimed"
+        backdate(notification, claimed_at=20, enqueued_at=20, handed_over_at=20)
+        assert sweep() == (0, 1)
+        assert tasks.send_notification(notification.pk) == "not_claimed"
+        assert len(inbox.messages) == 1
+    row = reload(notification)
+    assert row.status == Status.SENT and row.sent_at == row.handed_over_at
+    assert row.last_error == services.UNCONFIRMED
+
+
+def test_a_worker_dying_before_the_hand_over_is_sent_by_the_sweep_exactly_once(alpha, sweep):
+    notification = planned_for(alpha)
+    first = services.notification_claim(notification_id=notification.pk, now=timezone.now())
+    assert first is not None  # ... and the worker died right after its claim
+    backdate(notification, claimed_at=3, enqueued_at=3)
+    with live.smtp_server() as (smtp, inbox), smtp_to(smtp.port):
+        assert sweep() == (1, 0)
+        assert len(inbox.messages) == 1
+        row = reload(notification)
+        assert (row.status, row.attempts) == (Status.SENT, 2)
+        # The first attempt was only slow, not dead: it reaches the hand-over after the re-claim and stops.
+        late = reload(notification)
+        late.status, late.attempt_id = Status.SENDING, first
+        with scope(company=alpha.company):
+            assert services.send_claimed(late, now=timezone.now()).result == "not_claimed"
+        assert sweep() == (0, 0)
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0].content.count(b"Message-ID: <notification.") == 1
+
+
+def test_a_claim_that_is_still_fresh_is_left_alone_by_the_sweep(alpha, sweep):
+    notification = planned_for(alpha)
+    services.notification_claim(notification_id=notification.pk, now=timezone.now())
+    backdate(notification, enqueued_at=5)
+    assert sweep() == (0, 0)
+    assert mail.outbox == []
+
+
+# ---------------------------------------------------------------- lost broker messages
+
+def test_a_queued_send_whose_broker_message_was_lost_is_published_again_by_the_sweep_and_sent_once(alpha, sweep):
+    lost = planned_for(alpha)
+    recent = planned_for(alpha, key="recent")
+    backdate(lost, enqueued_at=1.5)  # queued 90 s ago, the message never arrived
+    backdate(recent, enqueued_at=0.25)  # queued 15 s ago: may still be on its way
+    assert sweep() == (1, 0)
+    assert [m.to for m in mail.outbox] == [["head@alpha.test"]]
+    assert (reload(lost).status, reload(recent).status) == (Status.SENT, Status.PLANNED)
+    assert sweep() == (0, 0)
+    assert len(mail.outbox) == 1
+
+
+def test_a_send_never_queued_because_the_broker_was_down_is_published_by_the_sweep(alpha, sweep):
+    waiting = planned_for(alpha)
+    backdate(waiting, due_at=2)  # enqueued_at stays empty: the publish failed and reset it
+    assert sweep() == (1, 0)
+    assert reload(waiting).status == Status.SENT
+
+
+def queued_ids(broker_url):
+    """The notification ids of the send tasks waiting on any queue of the broker."""
+    from kombu import Connection
+
+    ids = []
+    for name in ("celery", "email", "planning"):  # wherever the routing of the day sends it
+        with Connection(broker_url) as conn:
+            queue = conn.SimpleQueue(name, no_ack=True)
+            while True:
+                try:
+                    message = queue.get(timeout=0.3)
+                except queue.Empty:
+                    break
+                if message.headers.get("task") == "notifications.tasks.send_notification":
+                    ids.append(message.decode()[0][0])
+            queue.close()
+    return ids
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_sends_lost_in_a_redis_restart_without_persistence_are_queued_again_by_the_sweep(alpha):
+    notification = planned_for(alpha)
+    with live.redis_server() as redis, live.celery_using(redis.url):
+        services.publish_sends([notification.pk])
+        with scopes_disabled():
+            Notification.objects.filter(pk=notification.pk).update(enqueued_at=timezone.now())
+        redis.stop()
+        redis.start()  # no AOF, no snapshot: the queued message is gone
+        assert queued_ids(redis.url) == []
+        backdate(notification, enqueued_at=1.5)
+        assert services.notifications_sweep() == (1, 0)
+        assert queued_ids(redis.url) == [notification.pk]
+    assert tasks.send_notification(notification.pk) == "sent"  # what the worker does with that message
+    assert tasks.send_notification(notification.pk) == "not_claimed"
+    assert len(mail.outbox) == 1
+
+
+# ---------------------------------------------------------------- a terminated database connection
+
+def terminate_from_another_connection(pid):
+    """pg_terminate_backend(pid) as an operator (or a failover) would, from a connection of its own."""
+    params = connection.get_connection_params()
+    params = {key: params[key] for key in ("host", "port", "user", "dbname", "password") if params.get(key)}
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture
+def persistent_connection():
+    """The test's connection kept open between tasks, as in production (CONN_MAX_AGE=60, health checks on)."""
+    saved = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    connection.close()
+    connection.ensure_connection()
+    yield connection
+    connection.settings_dict["CONN_MAX_AGE"] = saved
+    connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_tasks_survive_their_database_connection_being_terminated(alpha, persistent_connection):
+    notification = planned_for(alpha)
+    assert persistent_connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    terminate_from_another_connection(persistent_connection.connection.info.backend_pid)
+    assert tasks.send_notification(notification.pk) == "sent"
+    assert len(mail.outbox) == 1
+
+    terminate_from_another_connection(persistent_connection.connection.info.backend_pid)
+    assert tasks.plan_notifications_for_company(alpha.company.pk) == 0  # a company task: loads, plans, no error
