@@ -1,7 +1,7 @@
 """The chaos harness's arithmetic (tools/chaos/report.py): the email ledger and the request figures it prints."""
 
 from tools.chaos.load import Sample
-from tools.chaos.report import email_ledger, failures, percentile, request_stats
+from tools.chaos.report import email_ledger, failures, in_flight_at, percentile, request_stats
 
 RECIPIENTS = frozenset({"a@x.example", "b@x.example", "c@x.example"})
 
@@ -77,3 +77,9 @@ def test_email_ledger_counts_a_row_a_killed_attempt_holds_within_the_recovery_wi
             {"email": "c@x.example", "due": 1000.0, "status": "planned", "claimed": None}]
     ledger = email_ledger(recipients=RECIPIENTS, rows=held, messages=[], now=1150.0, sending_stale=120)
     assert (ledger.pending, ledger.lost) == (1, 2)
+
+
+def test_in_flight_at_counts_only_5xx_answers_to_requests_running_at_the_moment():
+    samples = [Sample(at=10, kind="save", status=500, ms=3000), Sample(at=20, kind="save", status=500, ms=100),
+               Sample(at=10, kind="save", status=200, ms=3000)]
+    assert in_flight_at(samples, [12.0]) == 1

@@ -290,7 +290,9 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
                                  now=time.time(), sending_stale=sending_stale_seconds())
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
                          worker_errors=count_in_logs(run_dir, ("worker",), "raised unexpected"), wave=wave,
-                         load_started=load_started, load_average=load_average)
+                         load_started=load_started, load_average=load_average,
+                         in_flight_5xx=report.in_flight_at(samples, [at for at, what in stack.faults
+                                                                     if what.startswith("pg_terminate")]))
     causes = log_causes(run_dir)
     text += "\nerrors in the logs              " + (", ".join(f"{n} × {c}" for c, n in causes.most_common())
                                                      if causes else "none")

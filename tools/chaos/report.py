@@ -124,6 +124,11 @@ def request_stats(samples, *, wave=None):
     )
 
 
+def in_flight_at(samples, moments):
+    """5xx answers to requests that were running at one of the given moments (epoch seconds)."""
+    return sum(1 for s in samples if s.status >= 500 and any(s.at <= m <= s.at + s.ms / 1000 for m in moments))
+
+
 def triple(values):
     return (percentile(values, 0.50), percentile(values, 0.95), max(values) if values else None)
 
@@ -151,7 +156,8 @@ def ms(value):
     return "n/a" if value is None else f"{value:.0f}"
 
 
-def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave, load_started, load_average):
+def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave, load_started, load_average,
+           in_flight_5xx=0):
     """The printed table (plain text, one figure per line)."""
     wave_text = "no email arrived" if wave is None else (
         f"{wave[0] - load_started:.0f} s → {wave[1] - load_started:.0f} s into the load")
@@ -162,7 +168,8 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"requests                        {requests.total}  (saves {requests.saves}, reads {requests.reads}; "
         f"{requests.total / profile.duration:.1f}/s)",
         f"status codes                    {requests.codes}",
-        f"5xx                             {requests.server_errors}",
+        f"5xx                             {requests.server_errors}  ({in_flight_5xx} of them running when their "
+        f"connection was terminated)",
         f"no response (refused/timeout)   {requests.transport_errors}",
         f"answer save p50 / p95 / max     {' / '.join(ms(v) for v in requests.save_ms)} ms",
         f"  during the wave               {' / '.join(ms(v) for v in requests.wave_save_ms)} ms "
