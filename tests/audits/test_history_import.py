@@ -268,3 +268,27 @@ def test_merged_header_cells_are_a_file_error(ready):
                           ["2026-Q2", "Sales", "product-scale", 3, "2026-04-10"]], merge="A1:B1")
     history = upload(ready, content, name="history.xlsx")
     assert "A1:B1 are merged" in " ".join(history.preview["file_errors"])
+
+
+def test_a_redelivered_task_imports_nothing_twice(ready, django_capture_on_commit_callbacks):
+    from audits.tasks import run_history_import
+
+    history = confirm_and_run(upload(ready, csv_bytes(*sales_answers("2026-Q2"))), django_capture_on_commit_callbacks)
+    assert run_history_import(ready.company.pk, history.pk) == HistoryImportStatus.DONE
+    with scope(company=ready.company):
+        assert Round.objects.count() == 1 and Answer.objects.count() == 8
+
+
+def test_an_unexpected_error_fails_the_import_and_writes_nothing(ready, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports_apply, "apply_rows", broken)
+    history = upload(ready, csv_bytes(*sales_answers("2026-Q2")))
+    with pytest.raises(RuntimeError):
+        confirm_and_run(history, django_capture_on_commit_callbacks)
+    history.refresh_from_db()
+    assert history.status == HistoryImportStatus.FAILED and "unexpected error" in history.error
+    with scope(company=ready.company):
+        assert not Round.objects.exists()

@@ -98,3 +98,11 @@ def test_another_companys_import_is_a_404(ready, beta, admin_api, api_client_for
     assert admin_api.get(company_url(beta, "history-imports/")).status_code == 404
     listed = admin_api.get(company_url(ready, "history-imports/")).json()
     assert listed["count"] == 0
+
+
+def test_a_body_over_the_upload_limit_is_refused_without_a_500(ready, admin_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    response = post(admin_api, ready, {"rows": rows() * 40})
+    assert 400 <= response.status_code < 500
+    with scope(company=ready.company):
+        assert not Round.objects.exists()

@@ -52,14 +52,14 @@ class Command(BaseCommand):
             rows, preview, ctx = imports_apply.read_and_check(
                 company=company, file_name=path.name, content=path.read_bytes(), questionnaire=version,
                 progress=progress)
+        if preview["already_imported"]:  # its periods exist now: every row would say so, which is no news
+            return "This file was already imported; nothing new was created."
         for message in preview["file_errors"]:
             self.stderr.write(message)
         for error in preview["errors"]:
             self.stderr.write(f"row {error['row']}, {error['column']}: {error['message']}")
         if preview["file_errors"] or preview["error_count"]:
             raise CommandError(f"{preview['error_count'] or 'File'} error(s); nothing was imported.")
-        if preview["already_imported"]:
-            return "This file was already imported; nothing new was created."
         plan = f"{preview['rows_read']} rows → {preview['rounds']} rounds, {preview['audits']} department audits"
         if dry_run:
             return f"Dry run: {plan}; nothing was written."
