@@ -227,3 +227,37 @@ def test_tasks_survive_their_database_connection_being_terminated(alpha, persist
 
     terminate_from_another_connection(persistent_connection.connection.info.backend_pid)
     assert tasks.plan_notifications_for_company(alpha.company.pk) == 0  # a company task: loads, plans, no error
+
+
+class TerminatingCollector(live.SmtpCollector):
+    """Accepts the message, and at that instant the database drops the worker's connection."""
+
+    def __init__(self, pid):
+        super().__init__()
+        self.pid = pid
+
+    async def handle_DATA(self, server, session, envelope):
+        terminate_from_another_connection(self.pid)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_accepted_message_is_marked_sent_on_a_fresh_connection_when_the_old_one_dies(alpha, persistent_connection,
+                                                                                        caplog):
+    from aiosmtpd.controller import Controller
+
+    notification = planned_for(alpha)
+    handler = TerminatingCollector(persistent_connection.connection.info.backend_pid)
+    controller = Controller(handler, hostname="127.0.0.1", port=live.free_port())
+    controller.start()
+    try:
+        with smtp_to(controller.port):
+            assert tasks.send_notification(notification.pk) == "sent"
+    finally:
+        controller.stop()
+    assert len(handler.messages) == 1
+    row = reload(notification)
+    assert row.status == Status.SENT and row.last_error == ""
+    assert "marking it sent failed (try 1)" in caplog.text  # the mark really met the dead connection
+    assert tasks.send_notification(notification.pk) == "not_claimed"
