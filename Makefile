@@ -10,10 +10,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup messages makemessages compilemessages bench lint clean fuzz fuzz-ci chaos chaos-ci
 
+# The install is most of a first run: pip is not upgraded first, and --no-compile leaves byte-compiling to the
+# first import of each module (only what the product imports, instead of every file of every package).
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,11 +25,14 @@ messages: $(STAMP)
 	elif command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
 	else echo "note: msgfmt (GNU gettext) is missing, so translations are not compiled; apt-get install gettext"; fi
 
+# Ctrl-C reaches honcho, which stops web, worker and beat and exits 130. The recipe's shell traps the signal
+# (a handler, not an ignore, so the processes still get it) and calls 130 a normal stop: make prints no error.
 run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo
 	@echo "Starting web on http://127.0.0.1:$(PORT)/ with a Celery worker and Celery beat. Ctrl-C stops them all."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start -p $(PORT)
+	@trap 'true' INT; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start -p $(PORT); status=$$?; \
+		if [ $$status -eq 130 ]; then echo "Stopped."; else exit $$status; fi
 
 # Two test processes by default (pytest-xdist; this machine has 2 cores): `make test TEST_WORKERS=0` runs in one.
 TEST_WORKERS ?= 2

@@ -203,7 +203,8 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
 
 # Celery: the embedded default is a broker on disk, so a laptop needs no server.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# "localhost" only names the folders' host: with no host kombu logs "No hostname was supplied" at every start.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost/")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
