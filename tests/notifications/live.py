@@ -140,6 +140,7 @@ def celery_worker(*, broker_url, database_url, smtp_port, queues=None):
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    process.log_path = log.name  # what the worker ran, for tests about which worker took which task
     try:
         yield process
     finally:

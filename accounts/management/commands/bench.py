@@ -27,6 +27,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--only", action="append", metavar="APP", default=[],
                             help="run only this app's bench (repeat for several)")
+        parser.add_argument("--quick", action="store_true",
+                            help="a smaller size of each bench that supports it (a minute, not minutes)")
 
     def handle(self, *args, **options):
         benches = app_benches()
