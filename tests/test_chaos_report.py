@@ -83,3 +83,9 @@ def test_in_flight_at_counts_only_5xx_answers_to_requests_running_at_the_moment(
     samples = [Sample(at=10, kind="save", status=500, ms=3000), Sample(at=20, kind="save", status=500, ms=100),
                Sample(at=10, kind="save", status=200, ms=3000)]
     assert in_flight_at(samples, [12.0]) == 1
+
+
+def test_failures_count_a_request_left_without_an_answer():
+    clean = email_ledger(recipients=RECIPIENTS, rows=rows(), messages=[message(r, 1001) for r in RECIPIENTS])
+    timed_out = request_stats([Sample(at=1, kind="save", status=0, ms=30000, error="ReadTimeout")])
+    assert failures(timed_out, clean) == ["1 request(s) without an answer"]

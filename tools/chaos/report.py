@@ -140,10 +140,12 @@ def wave_window(recipients, messages):
 
 
 def failures(requests, ledger):
-    """Why a strict (CI) run fails: any 5xx, any duplicate, any lost email."""
+    """Why a strict (CI) run fails: any 5xx or request left without an answer, any duplicate, any lost email."""
     reasons = []
     if requests.server_errors:
         reasons.append(f"{requests.server_errors} × 5xx")
+    if requests.transport_errors:
+        reasons.append(f"{requests.transport_errors} request(s) without an answer")
     duplicates = max(ledger.duplicate_message_ids, ledger.duplicate_recipient_subject, ledger.extra_per_outbox_row)
     if duplicates:
         reasons.append(f"{duplicates} duplicate email(s)")
