@@ -183,8 +183,7 @@ def next_due_moment(*, company, policy, now, planned, round_at):
     """The earliest moment anything the tick does for this company falls due again (notifications.due)."""
     tz = company.tzinfo
     moments = [round_at, due.digest_moment(policy=policy, tz=tz, now=now)]
-    moments += due.send_moments(**selectors.send_moments_of(company=company), enqueue_stale=ENQUEUE_STALE,
-                                sending_stale=SENDING_STALE)
+    moments += due.send_moments(**selectors.send_moments_of(company=company), sending_stale=SENDING_STALE)
     for audit in planned.audits:
         moments += due.audit_moments(audit, policy=policy, tz=tz, now=now)
     for item in planned.items:
@@ -289,11 +288,13 @@ def insert_new(*, company, policy, candidates, digest_slot, now):
     return len(new)
 
 
-def fail_abandoned(*, company, now):
+def fail_abandoned(*, company=None, now):
     """Rows stuck in "sending" before the hand-over after every attempt was used: record the failure instead of
-    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)"""
-    Notification.objects.filter(
-        company=company, status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
+    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)
+    Without a company (the sweep, outside any scope) every company's rows."""
+    rows = Notification.objects.filter(company=company) if company is not None else Notification.objects.all()
+    return rows.filter(
+        status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
         attempts__gte=MAX_ATTEMPTS,
     ).update(status=Status.FAILED, last_error="The worker stopped while sending, and no attempts are left.")
 
@@ -501,8 +502,9 @@ def finish(notification, **fields):
 # ---------------------------------------------------------------- the sweep: the outbox is the source of truth
 
 def notifications_sweep(*, now=None):
-    """Every SWEEP interval, across companies: re-publish what the broker lost, re-claim what a dead worker left
-    before the hand-over, and settle what it left after. Returns (republished, settled)."""
+    """Every NOTIFICATIONS_SWEEP_SECONDS, across companies: re-publish what the broker lost, re-claim what a dead
+    worker left before the hand-over, settle what it left after (and fail rows out of attempts).
+    Returns (republished, settled)."""
     now = now or timezone.now()
     # Cross-tenant by nature: the sweep sees every company's outbox and only touches in-flight rows.
     with scopes_disabled(), transaction.atomic():
@@ -513,6 +515,7 @@ def notifications_sweep(*, now=None):
         settled = Notification.objects.filter(
             status=Status.SENDING, handed_over_at__lt=now - HANDOVER_STALE,
         ).update(status=Status.SENT, sent_at=F("handed_over_at"), last_error=UNCONFIRMED)
+        settled += fail_abandoned(now=now)
     return len(ids), settled
 
 

@@ -261,3 +261,15 @@ def test_an_accepted_message_is_marked_sent_on_a_fresh_connection_when_the_old_o
     assert row.status == Status.SENT and row.last_error == ""
     assert "marking it sent failed (try 1)" in caplog.text  # the mark really met the dead connection
     assert tasks.send_notification(notification.pk) == "not_claimed"
+
+
+def test_a_claim_without_hand_over_and_out_of_attempts_is_failed_by_the_sweep(alpha, sweep):
+    notification = planned_for(alpha)
+    services.notification_claim(notification_id=notification.pk, now=timezone.now())
+    with scopes_disabled():
+        Notification.objects.filter(pk=notification.pk).update(attempts=services.MAX_ATTEMPTS)
+    backdate(notification, claimed_at=3, enqueued_at=3)
+    assert sweep() == (0, 1)
+    row = reload(notification)
+    assert row.status == Status.FAILED and "no attempts are left" in row.last_error
+    assert mail.outbox == []
