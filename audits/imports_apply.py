@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.uploads import check_upload
+
 from . import scoring
 from .imports import MAX_FILE_BYTES, MAX_STORED_ERRORS, error_list, table_records
 from .imports_check import build_context, check, plan_of
@@ -82,6 +84,8 @@ def read_and_check(*, company, file_name, content, questionnaire=None, progress=
     """(rows, preview, context) of a file; file-level problems come back in the preview, never raised."""
     ctx = build_context(company=company, questionnaire=questionnaire)
     try:
+        # The kind of file first (a renamed PNG is no CSV); openpyxl names a broken workbook in its own words.
+        check_upload(file_name, content, allowed=("csv", "xlsx"), check_parts=False)
         records, encoding = table_records(file_name, content)
     except ValidationError as exc:
         return [], preview_of(rows=[], file_errors=exc.messages), ctx

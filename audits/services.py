@@ -35,6 +35,7 @@ from accounts.deadlocks import retry_once_on_deadlock
 from accounts.security.audit import record, update_logged
 from accounts.security.models import AuditAction
 from accounts.services import company_mark_due
+from accounts.uploads import content_matches_extension, type_mismatch_message
 
 from . import scoring
 from .evidence import evidence_file_discard_later
@@ -599,6 +600,8 @@ def _check_evidence_file(evidence_file):
         raise ValidationError({"evidence_file": _("Upload a PDF, PNG, JPG, DOCX, XLSX, CSV or TXT file.")})
     if evidence_file.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"evidence_file": _("The file is larger than 10 MB.")})
+    if not content_matches_extension(evidence_file.name, evidence_file):
+        raise ValidationError({"evidence_file": type_mismatch_message(evidence_file.name)})
 
 
 def answer_snapshot(answer):

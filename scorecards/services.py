@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.uploads import check_upload
 from audits.periods import Period, parse_period
 
 from . import diagnosis as dx
@@ -228,6 +229,8 @@ def upload_create(*, company, by, file_name, content, period=None):
         raise ValidationError({"file": _("The file is empty.")})
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}})
+    # openpyxl names a broken workbook in the preview; here only the kind of file is checked.
+    check_upload(file_name, content, allowed=("csv", "xlsx"), field="file", check_parts=False)
     return ImportBatch.objects.create(
         company=company, key=f"upload-{secrets.token_hex(16)}", kind=BatchKind.FILE, file_name=file_name[:255],
         content_b64=base64.b64encode(content).decode("ascii"), period=period.name if period else "", created_by=by,

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from ..uploads import content_matches_extension
 from .audit import company_field
 from .context import recording_paused
 
@@ -150,8 +151,14 @@ def company_import(*, archive_bytes, slug, name=None):
     """Create a NEW company from an export: new primary keys, links remapped, users matched by email."""
     from accounts.models import Company
 
-    with zipfile.ZipFile(io.BytesIO(archive_bytes)) as archive:
+    if not content_matches_extension("export.zip", archive_bytes, check_parts=False):
+        raise ImportError_("not a ZIP archive (an export of this product is one)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
         manifest = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise ImportError_(f"not a readable export archive: {error}") from None
+    with archive:
         if manifest.get("format") != FORMAT_VERSION:
             raise ImportError_(f"unsupported export format {manifest.get('format')!r}")
         with recording_paused(), scopes_disabled():  # an import writes one new company's rows, from a command
