@@ -52,11 +52,10 @@ def digest_moment(*, policy, tz, now):
     return schedule.digest_slot(policy=policy, tz=tz, now=now) + datetime.timedelta(days=7)
 
 
-def send_moments(*, waiting, queued, sending, enqueue_stale, sending_stale):
-    """When planned rows fall due, when a queued send counts as lost, when a dead worker's claim expires.
+def send_moments(*, waiting, sending, sending_stale):
+    """When planned rows fall due, and when a dead worker's claim expires (the planner fails it once its attempts
+    are used up). Queued sends the broker lost are the sweep's (notifications_sweep, across companies), not ours.
 
     A moment already past stays in: rows beyond one tick's send limit are due again at the next tick.
     """
-    return [waiting,
-            queued + enqueue_stale if queued is not None else None,
-            sending + sending_stale if sending is not None else None]
+    return [waiting, sending + sending_stale if sending is not None else None]

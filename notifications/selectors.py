@@ -33,11 +33,10 @@ def policy_of(*, company):
 
 
 def send_moments_of(*, company):
-    """{waiting: earliest due time of planned rows not queued yet, queued: earliest queue time of planned rows,
-    sending: earliest claim of rows being sent} (each None when there is none), in one query."""
+    """{waiting: earliest due time of planned rows not queued yet, sending: earliest claim of rows being sent}
+    (each None when there is none), in one query."""
     return Notification.objects.filter(company=company, status__in=[Status.PLANNED, Status.SENDING]).aggregate(
         waiting=Min("due_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=True)),
-        queued=Min("enqueued_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=False)),
         sending=Min("claimed_at", filter=Q(status=Status.SENDING)),
     )
 

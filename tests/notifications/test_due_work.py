@@ -71,11 +71,7 @@ def test_the_tick_costs_the_same_few_queries_however_many_companies_are_due(
 def test_due_work_plans_then_stores_the_next_reminder_moment(alpha, open_audit, django_capture_on_commit_callbacks):
     without_rounds(alpha)
     open_audit(deadline=TUESDAY_10_MSK + datetime.timedelta(days=1))  # Wednesday 4 November, 10:00 in Moscow
-    assert run_due_work(alpha.company, django_capture_on_commit_callbacks) > 0  # "round opened" at least, queued
-    # A queued send is looked at again when it would count as lost (sent meanwhile here, so nothing to redo).
-    assert next_due(alpha.company) == TUESDAY_10_MSK + services.ENQUEUE_STALE
-    with time_machine.travel(TUESDAY_10_MSK + services.ENQUEUE_STALE, tick=False):
-        assert run_due_work(alpha.company, django_capture_on_commit_callbacks) == 0
+    assert run_due_work(alpha.company, django_capture_on_commit_callbacks) > 0  # "round opened" at least, sent
     # The next thing due: the deadline day's reminder, Wednesday 00:00 in Moscow (before the daily look).
     assert next_due(alpha.company) == datetime.datetime(2026, 11, 3, 21, 0, tzinfo=datetime.UTC)
     assert handed_out() == []
@@ -89,9 +85,7 @@ def test_a_passed_deadline_makes_the_company_due_and_the_audit_overdue(alpha, op
     without_rounds(alpha)
     audit = open_audit(opened_at=TUESDAY_10_MSK - datetime.timedelta(days=14),
                        deadline=TUESDAY_10_MSK + datetime.timedelta(hours=2))
-    with time_machine.travel(TUESDAY_10_MSK - datetime.timedelta(minutes=30), tick=False):
-        run_due_work(alpha.company, django_capture_on_commit_callbacks)  # the "deadline today" notice, queued
-    run_due_work(alpha.company, django_capture_on_commit_callbacks)  # sent meanwhile: nothing waits
+    run_due_work(alpha.company, django_capture_on_commit_callbacks)  # the "deadline today" notice, sent
     assert next_due(alpha.company) == audit.deadline
     with time_machine.travel(audit.deadline + datetime.timedelta(minutes=1), tick=False):
         run_due_work(alpha.company, django_capture_on_commit_callbacks)
@@ -125,6 +119,17 @@ def test_a_change_made_while_the_work_runs_keeps_the_company_due(alpha, django_c
                                        answer_window_days=14, is_active=True)  # a change meanwhile
         services.company_due_work(company=leased)
     assert next_due(alpha.company) == DUE_NOW  # the change is looked at by the next tick, not lost
+
+
+@time_machine.travel(TUESDAY_10_MSK, tick=False)
+def test_a_send_waiting_for_the_morning_makes_the_company_due_then(alpha, open_audit,
+                                                                   django_capture_on_commit_callbacks):
+    without_rounds(alpha)
+    evening = datetime.datetime(2026, 11, 3, 17, 0, tzinfo=datetime.UTC)  # 20:00 in Moscow, after the window
+    with time_machine.travel(evening, tick=False):
+        open_audit(deadline=evening + datetime.timedelta(days=10))
+        run_due_work(alpha.company, django_capture_on_commit_callbacks)  # "round opened" waits for 09:00
+    assert next_due(alpha.company) == datetime.datetime(2026, 11, 4, 6, 0, tzinfo=datetime.UTC)
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
