@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.numbers import tenth, whole
 from audits.models import OPEN_ACTION_STATUSES, Round, RoundFactorScore
 from audits.periods import QUARTERLY, Period, parse_period, period_containing, periods_ending
+from dashboards.selectors import dashboard_rules
 
 from . import diagnosis as dx
 from .models import (
@@ -233,7 +234,7 @@ def measured_until(period, today):
     return min(period.end, today)
 
 
-def diagnoses(*, company, managers, period, today=None, with_factors=True):
+def diagnoses(*, company, managers, period, today=None, with_factors=True, factors=None):
     """One ManagerDiagnosis per manager for the period, in a constant number of queries."""
     managers = list(managers)
     today = today or local_today(company)
@@ -246,7 +247,8 @@ def diagnoses(*, company, managers, period, today=None, with_factors=True):
     holidays = list(holidays_of(company=company, start=period.start, end=end).values_list("date", flat=True))
     plans = plans_of(company=company, managers=managers, period=period)
     knowledge = knowledge_parts(company=company, managers=managers, period=period)
-    factors = system_factors(company=company, period=period) if with_factors else []
+    if factors is None:
+        factors = system_factors(company=company, period=period) if with_factors else []
     found = []
     for manager in managers:
         plan = plans.get(manager.pk)
@@ -270,22 +272,34 @@ def diagnosis_of(*, company, manager, period, today=None):
     return diagnoses(company=company, managers=[manager], period=period, today=today)[0]
 
 
-def system_factors(*, company, period, limit=2):
-    """The weakest system factors of the period's audit round, with accountable departments and open actions."""
-    scores = (RoundFactorScore.objects.filter(company=company, round__period=period.name, score__isnull=False)
-              .select_related("factor", "accountable_department").order_by("score", "factor__position")[:limit])
-    scores = list(scores)
-    if not scores:
-        return []
+class SystemFactors(list):
+    """The period's weak system factors (a list of dicts), knowing whether the period was audited at all."""
+
+    def __init__(self, items=(), *, audited=False, threshold=None):
+        super().__init__(items)
+        self.audited, self.threshold = audited, threshold
+
+
+def system_factors(*, company, period, limit=3):
+    """The period's weak system factors: company scores under the weak threshold of "How we compute" (the same
+    rule as the dashboards), lowest first, every tie kept; none when no factor is weak."""
+    threshold = dashboard_rules(company=company).weak_threshold
+    scores = list(RoundFactorScore.objects.filter(company=company, round__period=period.name, score__isnull=False)
+                  .select_related("factor", "accountable_department").order_by("score", "factor__position"))
+    weak = [s for s in scores if whole(s.score) < threshold]
+    if len(weak) > limit:  # keep every factor tied with the last one shown
+        weak = [s for s in weak if whole(s.score) <= whole(weak[limit - 1].score)]
+    if not weak:
+        return SystemFactors(audited=bool(scores), threshold=threshold)
     open_items = dict(
-        company.action_items.filter(status__in=OPEN_ACTION_STATUSES, factor__in=[s.factor_id for s in scores])
+        company.action_items.filter(status__in=OPEN_ACTION_STATUSES, factor__in=[s.factor_id for s in weak])
         .values("factor").annotate(n=Count("pk")).values_list("factor", "n")
     )
-    return [{
+    return SystemFactors([{
         "key": s.factor.key, "name": s.factor.name, "score": float(s.score), "score_whole": whole(s.score),
         "department": s.accountable_department.name if s.accountable_department else None,
         "open_action_items": open_items.get(s.factor_id, 0),
-    } for s in scores]
+    } for s in weak], audited=True, threshold=threshold)
 
 
 def _names(items):
@@ -300,8 +314,12 @@ def verdict_sentence(diag):
     r = diag.result
     if r.verdict == dx.SYSTEM:
         if diag.factors:
-            return _("The manager did their part; look at %(factors)s.") % {
-                "factors": _names(f["name"] for f in diag.factors)}
+            return _("The manager did their part; look at %(factors)s (under %(threshold)s in the audit).") % {
+                "factors": _names(f["name"] for f in diag.factors), "threshold": diag.factors.threshold}
+        if getattr(diag.factors, "audited", False):
+            return _("The manager did their part; no system factor is under %(threshold)s in this period's audit, "
+                     "so look at the plan and the market beyond the audited factors.") % {
+                "threshold": diag.factors.threshold}
         return _("The manager did their part; the cause is in the system (no audit scores for this period yet).")
     if r.verdict == dx.MANAGER:
         return _("Below the norm: %(gaps)s.") % {"gaps": "; ".join(str(g) for g in r.gaps)}
@@ -410,9 +428,9 @@ def team_sentence(counts, factors):
 
 
 def team_view(*, company, managers, period, today=None):
-    rows = diagnoses(company=company, managers=managers, period=period, today=today)
-    counts = Counter(d.verdict for d in rows)
     factors = system_factors(company=company, period=period)
+    rows = diagnoses(company=company, managers=managers, period=period, today=today, factors=factors)
+    counts = Counter(d.verdict for d in rows)
     return TeamView(period=period, rows=rows, counts={v: counts.get(v, 0) for v in dx.VERDICTS}, factors=factors,
                     sentence=team_sentence(counts, factors))
 

@@ -56,7 +56,7 @@ def test_manager_daily_entry_and_head_of_sales_team_view(chromium_page, live_ser
     expect(page.locator("#verdict-chart .js-plotly-plot, #verdict-chart.js-plotly-plot")).to_have_count(1)
     expect(page.locator("#quadrant-chart .point")).to_have_count(2)
     expect(page.get_by_role("cell", name="Below the norm: calls at 58 % of norm; knowledge 52.")).to_be_visible()
-    expect(page.get_by_role("cell", name="The manager did their part; look at Product and Sales technology.")
+    expect(page.get_by_role("cell", name="The manager did their part; look at Product and Sales technology (under 50 in the audit).")
            ).to_be_visible()
     page.screenshot(path=str(SHOTS / "scorecards_team.png"), full_page=True)
     assert page.errors == []
