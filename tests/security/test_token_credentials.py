@@ -133,3 +133,22 @@ def test_verified_api_session_gets_a_token(alpha, client):
     response = client.post(reverse("api-tokens", args=["alpha"]), {"name": "script"},
                            content_type="application/json")
     assert response.status_code == 201 and response.json()["key"].startswith("ra_")
+
+
+def test_migration_revokes_tokens_taken_before_an_earlier_enrolment(alpha):
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("accounts.migrations.0005_revoke_tokens_older_than_two_factor")
+    seller, head = alpha.member(Role.SALES_MANAGER), alpha.member(Role.DEPARTMENT_HEAD)
+    older, newer, unenrolled = issue_token(seller)[0], issue_token(seller)[0], issue_token(head)[0]
+    device, _codes = enrol(seller.user)
+    with scopes_disabled():
+        ApiToken.objects.filter(pk=older.pk).update(created_at=device.created_at - timedelta(days=1))
+        ApiToken.objects.filter(pk=newer.pk).update(created_at=timezone.now() + timedelta(seconds=1))
+        migration.revoke_older_tokens(apps, None)
+        revoked = set(ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True))
+    assert older.pk in revoked and newer.pk not in revoked and unenrolled.pk not in revoked
