@@ -315,6 +315,6 @@ def department_lines(points, title):
         "y": [p.score for p in series], "line": {"color": OKABE_ITO[i % 8], "dash": DASHES[i % 8]},
         "marker": {"symbol": SYMBOLS[i % 8], "size": 7},
         "text": [str(whole(p.score)) if p.score is not None else "" for p in series],
-        "hovertemplate": "<b>" + plain(name) + "</b> %{x}: %{text}<extra></extra>",
+        "hovertemplate": "<b>" + name + "</b> %{x}: %{text}<extra></extra>",  # name: escaped above
     } for i, (name, series) in enumerate(by_department.items())]
     return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis())}

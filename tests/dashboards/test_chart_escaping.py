@@ -44,5 +44,6 @@ def test_department_name_is_escaped_in_every_chart_figure(alpha, marked_up, api_
         assert response.status_code == 200, (chart, response.content)
         figure = json.dumps(response.json()["figure"], ensure_ascii=False)
         assert MARKUP not in figure and "<a href" not in figure, chart
+        assert "&amp;lt;" not in figure, chart  # escaped once, or the hover shows "&lt;b&gt;"
         if chart in NAMING_DEPARTMENTS:
             assert ESCAPED in figure, chart
