@@ -46,8 +46,9 @@ ENQUEUE_STALE = datetime.timedelta(minutes=10)
 QUEUE_STALE = datetime.timedelta(seconds=60)
 MAX_SWEEP_SENDS = 2000
 # A claim this old without a hand-over mark belongs to a dead worker; it may be claimed again. Only liveness
-# depends on it: the conditional hand-over mark keeps a slow first attempt from sending after a re-claim.
-SENDING_STALE = datetime.timedelta(minutes=2)
+# depends on it: the conditional hand-over mark keeps a slow first attempt from sending after a re-claim. Short,
+# so that a send whose worker was killed still goes out within two minutes of its due time.
+SENDING_STALE = datetime.timedelta(seconds=45)
 # A hand-over this old that was never marked sent: recorded as sent, unconfirmed (longer than any SMTP timeout).
 HANDOVER_STALE = datetime.timedelta(minutes=10)
 # Marking a row sent after the server accepted it: a few tries on fresh connections.
