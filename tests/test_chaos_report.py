@@ -79,6 +79,13 @@ def test_email_ledger_counts_a_row_a_killed_attempt_holds_within_the_recovery_wi
     assert (ledger.pending, ledger.lost) == (1, 2)
 
 
+def test_email_ledger_counts_a_handed_over_row_that_never_arrived_as_lost():
+    held = [{"email": "a@x.example", "due": 1000.0, "status": "sending", "claimed": 1100.0, "handed_over": 1100.2}]
+    ledger = email_ledger(recipients=frozenset({"a@x.example"}), rows=held, messages=[], now=1150.0,
+                          sending_stale=120)
+    assert (ledger.pending, ledger.lost) == (0, 1)
+
+
 def test_in_flight_at_counts_only_5xx_answers_to_requests_running_at_the_moment():
     samples = [Sample(at=10, kind="save", status=500, ms=3000), Sample(at=20, kind="save", status=500, ms=100),
                Sample(at=10, kind="save", status=200, ms=3000)]

@@ -146,12 +146,17 @@ EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception|Detected
 TASK_FAILURE = re.compile(r"Task (?P<task>[\w.]+)\[[\w-]+\] raised unexpected: (?P<error>[^\n]+)")
 
 
-def sending_stale_seconds():
-    """How long the app leaves a claimed row to its attempt before its sweep may take it back (None if unknown)."""
+def recovery_window(args):
+    """Seconds after a claim within which the app may still re-send a row a killed attempt held: its SENDING_STALE,
+    one sweep interval (the tick) and a few seconds for the send; None when the app names no such window."""
     from notifications import services
 
     stale = getattr(services, "SENDING_STALE", None)
-    return stale.total_seconds() if stale is not None else None
+    return stale.total_seconds() + args.tick + 10 if stale is not None else None
+
+
+def epoch(moment):
+    return moment.timestamp() if moment is not None else None
 
 
 def outbox_rows(company_id):
@@ -165,10 +170,12 @@ def outbox_rows(company_id):
     with scopes_disabled():
         # The send window is open all day, so a row is due the moment it is planned; its due_at may move later
         # on a retry, which must not hide the delay.
+        # handed_over_at (the mark before SMTP DATA) exists once the one-email-per-reminder protocol is in.
+        handover = "handed_over_at" if any(f.name == "handed_over_at" for f in Notification._meta.fields) else "claimed_at"
         rows = [{"email": email.lower(), "due": min(created, due).timestamp(), "status": status,
-                 "claimed": claimed.timestamp() if claimed else None}
-                for email, created, due, status, claimed in Notification.objects.filter(company_id=company_id)
-                .values_list("recipient__user__email", "created_at", "due_at", "status", "claimed_at")]
+                 "claimed": epoch(claimed), "handed_over": epoch(handed) if handover == "handed_over_at" else None}
+                for email, created, due, status, claimed, handed in Notification.objects.filter(company_id=company_id)
+                .values_list("recipient__user__email", "created_at", "due_at", "status", "claimed_at", handover)]
     connection.close()  # the next pg_terminate_backend must not find the harness's own connection
     return rows
 
@@ -287,7 +294,7 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
     wave = report.wave_window(world.recipients, messages)
     requests = report.request_stats(samples, wave=wave)
     ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages,
-                                 now=time.time(), sending_stale=sending_stale_seconds())
+                                 now=time.time(), sending_stale=recovery_window(args))
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
                          worker_errors=count_in_logs(run_dir, ("worker",), "raised unexpected"), wave=wave,
                          load_started=load_started, load_average=load_average,

@@ -43,9 +43,10 @@ class Ledger:
 
 
 def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
-    """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed (epoch seconds or None)
-    and status. A row still "sending" and claimed less than `sending_stale` seconds before `now` may yet be
-    recovered by the system's own sweep: it is counted as pending, not lost."""
+    """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed, handed_over (epoch seconds
+    or None) and status. A row still "sending", not handed over to SMTP, and claimed less than `sending_stale`
+    seconds (the app's recovery window) before `now` may yet be sent by the app's sweep: pending, not lost. A row
+    handed over whose message never arrived is lost: the app does not send it again."""
     mine = [m for m in messages if m["to"] in recipients]
     by_recipient = defaultdict(list)
     for message in mine:
@@ -56,8 +57,8 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
     delays = first_arrival_delays(rows_by_recipient, by_recipient)
     missing = [r for r in recipients if not by_recipient.get(r)]
     pending = [r for r in missing if sending_stale is not None and any(
-        row["status"] == "sending" and row.get("claimed") and row["claimed"] > now - sending_stale
-        for row in rows_by_recipient.get(r, []))]
+        row["status"] == "sending" and not row.get("handed_over") and row.get("claimed")
+        and row["claimed"] > now - sending_stale for row in rows_by_recipient.get(r, []))]
     return Ledger(
         expected=len(recipients),
         planned=len(rows),
@@ -188,8 +189,8 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"duplicated                      {ledger.duplicate_message_ids} same Message-ID, "
         f"{ledger.duplicate_recipient_subject} same recipient+subject, {ledger.extra_per_outbox_row} beyond one per row",
         f"lost (none by the drain's end)  {ledger.lost}",
-        f"  pending recovery              {ledger.pending}  (still \"sending\" for a killed attempt, claimed less than "
-        f"the app's SENDING_STALE ago: not counted as lost)",
+        f"  pending recovery              {ledger.pending}  (not counted as lost: a killed attempt's claim, not handed "
+        f"over to SMTP, younger than the app's SENDING_STALE + one sweep)",
         f"later than {LATE_SECONDS} s after due      {ledger.late}  (max delay "
         f"{'n/a' if ledger.max_delay is None else f'{ledger.max_delay:.0f} s'}, "
         f"p95 {'n/a' if not ledger.delays else f'{percentile(ledger.delays, 0.95):.0f} s'})",
