@@ -46,7 +46,7 @@ def fill_company(tenant):
 
 def fill_other_apps(tenant, *, audit, answer):
     """Audit history, notifications, scorecards and dashboards rows."""
-    from audits.models import AnswerRevision, AuditTransition
+    from audits.models import AnswerRevision, AuditTransition, HistoryImport
     from dashboards.models import DashboardSettings
     from notifications.models import CalendarFeed, Kind, Notification, NotificationPreference, ReminderPolicy
     from scorecards.models import (
@@ -71,6 +71,9 @@ def fill_other_apps(tenant, *, audit, answer):
                                        by=tenant.user(Role.DEPARTMENT_HEAD))
         AnswerRevision.objects.create(company=company, answer=answer, values={"scale_value": 4},
                                       changed_by=tenant.user(Role.DEPARTMENT_HEAD))
+        HistoryImport.objects.create(company=company, content_hash="0" * 64, file_name="history.csv",
+                                     content_b64="cGVyaW9k", questionnaire=audit.round.questionnaire,
+                                     created_by=admin.user)
         DashboardSettings.objects.create(company=company)
         ReminderPolicy.objects.create(company=company)
         Notification.objects.create(company=company, recipient=admin, kind=Kind.values[0], dedupe_key=f"fill:{company.slug}",
