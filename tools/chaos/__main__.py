@@ -1,7 +1,8 @@
 """`python -m tools.chaos --profile ci|long`: build, start the stack, load it, inject faults, print the figures.
 
-Exit status: 0, or 1 when a strict run (the CI profile) saw a 5xx, a duplicate or a lost email; 2 when the
-run itself could not be carried out; 130 on Ctrl-C. Every process started here is stopped however it ends.
+Exit status: 0, or 1 when a strict run (the CI profile) saw a 5xx, a request left without an answer, a duplicate or a
+lost email; 2 when the run itself could not be carried out; 130 on Ctrl-C. Every process started here is stopped
+however it ends.
 """
 
 import argparse
@@ -36,7 +37,7 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, help="seconds of load")
     parser.add_argument("--drain", type=float, help="seconds to wait after the load for the last emails")
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
-                        help="exit 1 on any 5xx, duplicate or lost email (default: on for ci, off for long)")
+                        help="exit 1 on any 5xx, unanswered request, duplicate or lost email (default: on for ci, off for long)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server, without a name")
     parser.add_argument("--database", default="ra_chaos", help="dropped and created anew for each run")
     parser.add_argument("--web-port", type=int, default=8104)
@@ -304,7 +305,7 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
     text += "\nerrors in the logs              " + (", ".join(f"{n} × {c}" for c, n in causes.most_common())
                                                      if causes else "none")
     reasons = report.failures(requests, ledger)
-    verdict = "FAIL: " + ", ".join(reasons) if reasons else "no 5xx, duplicate or lost email"
+    verdict = "FAIL: " + ", ".join(reasons) if reasons else "no 5xx, unanswered request, duplicate or lost email"
     text += f"\nresult                          {verdict}{'' if profile.strict else ' (not strict)'}" \
             f"\nwall time                       {time.monotonic() - started:.0f} s (logs: {run_dir})"
     print(text, flush=True)
