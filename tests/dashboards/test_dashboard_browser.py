@@ -48,7 +48,7 @@ def test_executive_dashboard_draws_filters_and_drills_down(chromium_page, live_s
     page.screenshot(path=str(SHOTS / "dashboard_executive.png"), full_page=True)
     assert page.errors == []
     headline = page.locator(".dash-sentences").inner_text()
-    assert re.search(r"Weakest factor in \d{4}-Q\d: Sales technology", headline)  # the declining factor (open Q4 aside)…
+    assert re.search(r"Weak \(under 50\) in \d{4}-Q\d: Sales technology", headline)  # the declining factor (open Q4 aside)…
     assert "Most often late or missing: IT" in headline  # …and the late department, read first
 
     page.select_option("#id_department", label="Sales")
