@@ -185,3 +185,24 @@ def test_a_change_between_rounds_with_different_departments_uses_the_common_part
 
 def test_half_is_rounded_up_everywhere():
     assert [whole(v) for v in (62.5, 63.5, 0.5, -7.5)] == [63, 64, 1, -8]
+
+
+@PROPERTY
+@given(companies())
+def test_charts_tables_and_sentences_show_the_same_rounded_numbers(company):
+    from dashboards import charts, selectors, tables
+
+    told = build(company)
+    figure = charts.system_index(told)
+    table = {row[0]: row for row in tables.system_index(told).rows}
+    for trace in figure["data"]:
+        for period, text in zip(trace["x"], trace["text"], strict=True):
+            if text:
+                assert int(text) == whole(told.figure(period).index) == table[period][2]
+    falls, rises = selectors.split_news(told.factor_changes)
+    movers = charts.movers(falls, rises)
+    sentences = {s.factor: s for s in (narrative.factor_change_sentence(c) for c in told.factor_changes if c.is_news)}
+    for mover, label in zip(sorted([*falls, *rises], key=lambda m: m.delta), movers["data"][0]["text"] if
+                            movers["data"] else [], strict=False):
+        delta = sentences[mover.key].values["delta"]
+        assert label.startswith(f"{'+' if delta > 0 else chr(0x2212)}{abs(delta)} ")
