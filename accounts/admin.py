@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 
 from . import services
 from .models import ApiToken, Company, Department, Invitation, Membership, User
+from .security import passwords
 
 
 class UnscopedAdminMixin:
@@ -62,6 +63,7 @@ class ReadOnlyAdminMixin:
 class UserAdmin(UnscopedAdminMixin, DjangoUserAdmin):
     """Django's user admin with the email address as the login (there is no username)."""
 
+    change_password_form = passwords.AdminPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "language", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]

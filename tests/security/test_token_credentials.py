@@ -152,3 +152,12 @@ def test_migration_revokes_tokens_taken_before_an_earlier_enrolment(alpha):
         migration.revoke_older_tokens(apps, None)
         revoked = set(ApiToken.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True))
     assert older.pk in revoked and newer.pk not in revoked and unenrolled.pk not in revoked
+
+
+def test_staff_setting_a_password_in_the_admin_revokes_the_users_tokens(alpha, beta, staff_client):
+    head = alpha.user(Role.DEPARTMENT_HEAD)
+    raw_alpha, _raw_beta = tokens_in_two_companies(alpha, beta)
+    response = staff_client.post(reverse("admin:auth_user_password_change", args=[head.pk]),
+                                 {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    assert response.status_code == 302
+    assert answers(raw_alpha, alpha) == 401 and active_tokens(head) == 0
