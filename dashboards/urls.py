@@ -14,6 +14,7 @@ urlpatterns = [
     path("factors/<slug:factor_key>/", views.factor, name="factor"),
     path("audits/<int:audit_id>/", views.audit, name="audit"),
     path("report/", views.report, name="report"),
+    path("report/pdf/", views.report_pdf, name="report_pdf"),
     path("export/<slug:dataset>.<str:fmt>", views.export, name="export"),
     path("png/<slug:chart>/", views.chart_png, name="png"),
     path("settings/", views.dashboard_settings, name="settings"),

@@ -17,7 +17,7 @@ from accounts.url_templates import url_template
 from audits.models import Factor, FactorKey
 from audits.scoring import ACCOUNTABLE_WEIGHT
 
-from . import access, catalogue, exports, headlines, narrative, png, selectors, services, story, tables
+from . import access, catalogue, exports, headlines, narrative, pdf, png, selectors, services, story, tables
 from .filters import Filters
 from .models import DashboardSettings
 
@@ -194,30 +194,28 @@ def audit(request, company_slug, audit_id):
     return render(request, "dashboards/audit.html", {"audit": audit_obj, "scores": scores, "audit_page": audit_page})
 
 
-@read_only
-@require_permission("view_company_dashboard")
-def report(request, company_slug):
-    """A printable quarterly report of one round: index, factors, heatmap, movers, overdue, actions."""
+def report_period(request, form, filters):
+    """(period, None) of the report's round, or (None, response) for no rounds or an unknown round."""
     company = request.company
-    form, filters = validated_filters(request)
-    if filters is None:
-        return render_filter_errors(request, "dashboards/report.html", {}, form)
     period = filters.round_period or (company.audit_rounds.order_by("-period_start")
                                       .values_list("period", flat=True).first())
     if period is None:
-        return render(request, "dashboards/report.html", {"form": form, "empty": True,
-                                                          "steps": next_steps(company)})
+        return None, render(request, "dashboards/report.html", {"form": form, "empty": True,
+                                                                "steps": next_steps(company)})
     if not company.audit_rounds.filter(period=period).exists():
         form.add_error("round", forms.ValidationError(_("There is no audit round for %(period)s.")
                                                       % {"period": period}))
-        return render_filter_errors(request, "dashboards/report.html", {}, form)
-    filters = Filters("", period, filters.department, period)
+        return None, render_filter_errors(request, "dashboards/report.html", {}, form)
+    return period, None
+
+
+def report_context(company, period, department):
+    """Everything the quarterly report shows (page and PDF), told from the story of the range ending at `period`."""
+    filters = Filters("", period, department, period)
     overview = selectors.overview(company=company, filters=filters)
-    completion = selectors.completion_by_department(company=company, filters=Filters(period, period,
-                                                                                     filters.department))
-    return render(request, "dashboards/report.html", {
-        "form": form, "period": period, "overview": overview, "story": overview.story,
-        "figure": overview.story.figure(period),
+    completion = selectors.completion_by_department(company=company, filters=Filters(period, period, department))
+    return {
+        "period": period, "overview": overview, "story": overview.story, "figure": overview.story.figure(period),
         "sentences": narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company)),
         "factor_table": tables.comparison(overview.comparison),
         "heatmap_table": tables.heatmap(overview.heatmap),
@@ -225,7 +223,59 @@ def report(request, company_slug):
         "completion_table": tables.completion_by_department([a for a in completion if a.late or a.missing]),
         "completion_text": catalogue.summary_completion_departments(completion),
         "actions_table": tables.open_actions(overview.actions),
-    })
+    }
+
+
+@read_only
+@require_permission("view_company_dashboard")
+def report(request, company_slug):
+    """A printable quarterly report of one round: index, factors, heatmap, movers, overdue, actions."""
+    form, filters = validated_filters(request)
+    if filters is None:
+        return render_filter_errors(request, "dashboards/report.html", {}, form)
+    period, response = report_period(request, form, filters)
+    if response is not None:
+        return response
+    return render(request, "dashboards/report.html", {
+        "form": form, "pdf_available": pdf.available(), "pdf_url": api_url("dashboards:report_pdf", request.company,
+                                                                            filters.query() | {"round": period}),
+        **report_context(request.company, period, filters.department)})
+
+
+@read_only
+@require_permission("view_company_dashboard")
+def report_pdf(request, company_slug):
+    """The quarterly report as a PDF file (vector charts, embedded fonts), for a board pack."""
+    form, filters = validated_filters(request)
+    if filters is None:
+        return bad_filters_response(form)
+    if not pdf.available():
+        return HttpResponse(_("The PDF report needs Chromium on the server, which is not installed here."),
+                            status=501, content_type="text/plain; charset=utf-8")
+    period, response = report_period(request, form, filters)
+    if response is not None:
+        return bad_filters_response(form) if form.errors else response
+    context = report_context(request.company, period, filters.department)
+    figures = report_figures(context["overview"], catalogue.Links(company_slug))
+    body = pdf.report_pdf({**context, "company": request.company, "figures": figures}, request=request)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{request.company.slug}-report-{period}.pdf"'
+    return response
+
+
+def report_figures(overview, links):
+    """[(element id, figure)] of the charts the PDF draws; the heatmap gets its colour scale (no CSP in print)."""
+    names = ["system-index", "factors", "latest-vs-previous", "heatmap", "movers"]
+    figures = []
+    for name in names:
+        chart = catalogue.COMPANY_CHARTS[name]
+        figure = chart.figure(chart.pick(overview), links)
+        for trace in figure["data"]:
+            if trace.get("type") == "heatmap":
+                trace["showscale"] = True
+                trace["colorbar"] = {"title": {"text": _("Score")}, "thickness": 12}
+        figures.append({"id": f"pdf-{name}", "title": str(chart.title), "figure": figure})
+    return figures
 
 
 def export_rows(request, dataset, filters, charts):
