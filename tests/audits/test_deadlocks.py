@@ -177,3 +177,43 @@ def test_an_answer_save_does_not_wait_for_a_planner_that_references_the_round_an
         holder.join(timeout=30)
     with scope(company=alpha.company):
         assert Answer.objects.get(audit=sales, question=question).scale_value == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_deadlock_victim_is_retried_once_inside_the_request_transaction(alpha, beta, caplog):
+    """Two writers lock two rows in opposite orders: PostgreSQL aborts one; the wrapper rolls back to its savepoint
+    (the outer transaction, like a writing request's, stays usable) and runs it again, once."""
+    from accounts.deadlocks import retry_once_on_deadlock
+    from accounts.models import Company
+
+    both_hold_one = threading.Barrier(2)
+    attempts, lock = [], threading.Lock()
+
+    @retry_once_on_deadlock
+    def lock_in_order(first, second):
+        with lock:
+            attempts.append(first)
+            retry = attempts.count(first) > 1
+        Company.objects.select_for_update().get(pk=first)
+        if not retry:
+            both_hold_one.wait(timeout=10)
+        Company.objects.select_for_update().get(pk=second)
+        return first
+
+    order, order_lock = itertools.count(), threading.Lock()
+    pairs = [(alpha.company.pk, beta.company.pk), (beta.company.pk, alpha.company.pk)]
+
+    def writer():
+        with order_lock:
+            first, second = pairs[next(order)]
+        with transaction.atomic():
+            result = lock_in_order(first, second)
+            Company.objects.filter(pk=first).update(name=f"written {first}")  # the outer transaction still works
+            return result
+
+    results, errors_seen = run_together(writer, count=2, timeout=60)
+    assert errors_seen == []
+    assert sorted(results) == sorted([alpha.company.pk, beta.company.pk])
+    assert len(attempts) == 3  # one writer ran once, the deadlock victim twice
+    assert caplog.text.count("retrying once") == 1
