@@ -1,6 +1,12 @@
-"""The chaos harness's arithmetic (tools/chaos/report.py): the email ledger and the request figures it prints."""
+"""The chaos harness's arithmetic (tools/chaos/report.py) and the answers its simulated heads send."""
 
-from tools.chaos.load import Sample
+import random
+
+import pytest
+
+from audits.models import QuestionKind
+from audits.serializers import AnswerInputSerializer
+from tools.chaos.load import Sample, answer_for
 from tools.chaos.report import email_ledger, failures, in_flight_at, percentile, request_stats
 
 RECIPIENTS = frozenset({"a@x.example", "b@x.example", "c@x.example"})
@@ -96,3 +102,11 @@ def test_failures_count_a_request_left_without_an_answer():
     clean = email_ledger(recipients=RECIPIENTS, rows=rows(), messages=[message(r, 1001) for r in RECIPIENTS])
     timed_out = request_stats([Sample(at=1, kind="save", status=0, ms=30000, error="ReadTimeout")])
     assert failures(timed_out, clean) == ["1 request(s) without an answer"]
+
+
+@pytest.mark.parametrize("kind", QuestionKind.values)
+def test_simulated_answers_are_valid_api_input_for_every_question_kind(kind):
+    rng = random.Random(kind)
+    for _ in range(20):
+        serializer = AnswerInputSerializer(data=answer_for((7, kind), rng))
+        assert serializer.is_valid(), serializer.errors

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from . import report
+from . import load, report
 from .config import PROFILES, profile_from, service_env
 from .stack import Stack
 
@@ -182,19 +182,17 @@ def outbox_rows(company_id):
 
 
 async def drive(*, stack, world, profile, args, samples, load_started):
-    from .load import run_heads
-
     stop_at = time.monotonic() + profile.duration
     base_url = f"http://127.0.0.1:{args.web_port}"
-    load = asyncio.create_task(run_heads(base_url=base_url, slug=world.slug, heads=world.heads, profile=profile,
+    heads = asyncio.create_task(load.run_heads(base_url=base_url, slug=world.slug, heads=world.heads, profile=profile,
                                          stop_at=stop_at, samples=samples))
     chaos = asyncio.create_task(inject_faults(stack, profile, load_started, stop_at))
     progress = asyncio.create_task(print_progress(stack, samples, load_started))
     try:
-        await load
+        await heads
         await chaos
     finally:
-        for task in (load, chaos, progress):
+        for task in (heads, chaos, progress):
             task.cancel()
 
 
@@ -277,6 +275,8 @@ def run(stack, args, profile, env, run_dir):
     deadlocks_before, log_path = deadlock_counter(args), pg_log_path(args)
     log_offset = log_size(log_path)
     stack.start_all()
+    alone = asyncio.run(load.baseline(base_url=f"http://127.0.0.1:{args.web_port}", slug=world.slug,
+                                      head=world.heads[0], count=profile.baseline))
     print(f"chaos: stack up after {time.monotonic() - started:.0f} s; {profile.duration:g} s of load", flush=True)
     samples, load_started, load_before = [], time.time(), os.getloadavg()[0]
     asyncio.run(drive(stack=stack, world=world, profile=profile, args=args, samples=samples,
@@ -284,16 +284,17 @@ def run(stack, args, profile, env, run_dir):
     load_average = (load_before, os.getloadavg()[0])
     print("chaos: load finished, draining", flush=True)
     drain(stack, world, profile)
-    return summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average,
+    return summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, alone,
                      deadlocks={"stat": deadlock_counter(args) - deadlocks_before,
                                 "log": pg_log_deadlocks(log_path, log_offset, args.database),
                                 "app": count_in_logs(run_dir, ("web", "worker", "beat"), "DeadlockDetected")})
 
 
-def summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, *, deadlocks):
+def summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, alone, *,
+              deadlocks):
     messages = report.read_sink(stack.sink_path)
     wave = report.wave_window(world.recipients, messages)
-    requests = report.request_stats(samples, wave=wave)
+    requests = report.request_stats(samples + alone, wave=wave)
     ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages,
                                  now=time.time(), sending_stale=recovery_window(args))
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,

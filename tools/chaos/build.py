@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import ApiToken, Company, Department, Membership, Role, User, hash_token
 from audits import services as audit_services
-from audits.models import DepartmentAudit, Factor, FactorResponsibility, QuestionKind, Responsibility
+from audits.models import DepartmentAudit, Factor, FactorResponsibility, Responsibility
 from notifications.services import reminder_policy_ensure, reminder_policy_update
 
 SLUG = "chaos"
@@ -104,14 +104,3 @@ def open_round_with_reminders(company):
 def head_of(audit, token):
     questions = tuple((q.pk, q.kind) for q in audit_services.audit_questions(audit))
     return Head(token=token, audit_id=audit.pk, questions=questions)
-
-
-def answer_for(question, rng):
-    """A valid answer to one question of the given kind."""
-    question_id, kind = question
-    value = {
-        QuestionKind.SCALE: {"scale_value": rng.randint(1, 5)},
-        QuestionKind.YES_NO: {"bool_value": rng.random() < 0.5},
-        QuestionKind.NUMBER: {"number_value": str(rng.randint(0, 500))},
-    }.get(kind, {"text_value": f"chaos note {rng.randint(1, 10**6)}"})
-    return {"question": question_id, **value, "comment": "typed during the chaos run"}

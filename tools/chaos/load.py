@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from .build import answer_for
+# audits.models.QuestionKind's values; spelled out so that this module loads before Django is set up.
+ANSWER_VALUES = {
+    "scale": lambda rng: {"scale_value": rng.randint(1, 5)},
+    "yes_no": lambda rng: {"bool_value": rng.random() < 0.5},
+    "number": lambda rng: {"number_value": str(rng.randint(0, 500))},
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,15 @@ async def run_heads(*, base_url, slug, heads, profile, stop_at, samples):
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=httpx.Timeout(30.0)) as client:
         await asyncio.gather(*(head_loop(client, slug, head, profile, stop_at, samples, random.Random(n))
                                for n, head in enumerate(heads)))
+
+
+async def baseline(*, base_url, slug, head, count):
+    """`count` saves by one head alone, one after another: what a save costs before any queueing."""
+    rng, url = random.Random(0), f"/api/v1/companies/{slug}/department-audits/{head.audit_id}/answers/"
+    async with httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(30.0)) as client:
+        return [await timed(client, "baseline", "PUT", url, headers={"Authorization": f"Bearer {head.token}"},
+                            json={"answers": [answer_for(rng.choice(head.questions), rng)]})
+                for _ in range(count)]
 
 
 async def head_loop(client, slug, head, profile, stop_at, samples, rng):
@@ -52,3 +66,10 @@ async def timed(client, kind, method, url, **kwargs):
     body = response.text[:2000] if response.status_code >= 500 else ""
     error = "" if response.status_code < 400 else response.text[:200]
     return Sample(at, kind, response.status_code, ms, error=error, body=body)
+
+
+def answer_for(question, rng):
+    """A valid answer to one (question id, kind) pair; free text for any other kind."""
+    question_id, kind = question
+    value = ANSWER_VALUES.get(kind, lambda rng: {"text_value": f"chaos note {rng.randint(1, 10**6)}"})(rng)
+    return {"question": question_id, **value, "comment": "typed during the chaos run"}

@@ -104,10 +104,13 @@ class Requests:
     wave_save_ms: tuple
     wave_saves: int
     codes: dict
+    alone_ms: tuple = (None, None, None)  # one head saving alone before the load
 
 
 def request_stats(samples, *, wave=None):
     """Counts and save latencies; `wave` (start, end) in epoch seconds narrows the second latency triple."""
+    alone = [s.ms for s in samples if s.kind == "baseline" and s.status]
+    samples = [s for s in samples if s.kind != "baseline"]
     saves = [s for s in samples if s.kind == "save"]
     in_wave = [s for s in saves if wave and wave[0] <= s.at <= wave[1]]
     return Requests(
@@ -122,6 +125,7 @@ def request_stats(samples, *, wave=None):
         wave_save_ms=triple([s.ms for s in in_wave if s.status]),
         wave_saves=len(in_wave),
         codes=dict(sorted(Counter(s.status for s in samples).items())),
+        alone_ms=triple(alone),
     )
 
 
@@ -174,6 +178,8 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"5xx                             {requests.server_errors}  ({in_flight_5xx} of them running when their "
         f"connection was terminated)",
         f"no response (refused/timeout)   {requests.transport_errors}",
+        f"answer save, one head alone     {' / '.join(ms(v) for v in requests.alone_ms)} ms (p50 / p95 / max, "
+        f"before the load)",
         f"answer save p50 / p95 / max     {' / '.join(ms(v) for v in requests.save_ms)} ms",
         f"  during the wave               {' / '.join(ms(v) for v in requests.wave_save_ms)} ms "
         f"over {requests.wave_saves} saves (wave: {wave_text})",
