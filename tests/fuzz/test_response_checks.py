@@ -1,0 +1,37 @@
+"""The fuzz runner's response checks really run: an undocumented status, an undocumented content type or a
+body that breaks the documented schema fails the check (on SQLite too; the fuzz itself runs on PostgreSQL)."""
+
+import pytest
+from django.http import HttpResponse
+from rest_framework.response import Response
+from schemathesis.core.failures import FailureGroup
+
+from accounts.api import MeView
+from accounts.models import Role
+from tests.accounts.api_helpers import issue_token
+from tests.fuzz.runner import call_and_check, load_schema
+
+
+@pytest.fixture
+def me_case(alpha):
+    _token, raw = issue_token(alpha.member(Role.ADMIN))
+    operation = load_schema()["/api/v1/me/"]["GET"]
+    return operation.Case(), {"Authorization": f"Bearer {raw}"}
+
+
+def test_a_conforming_answer_passes_every_check(me_case):
+    case, headers = me_case
+    assert call_and_check(case, headers).status_code == 200
+
+
+@pytest.mark.parametrize("answer, message", [
+    (lambda: Response({"detail": "teapot"}, status=418), "Undocumented status code"),
+    (lambda: HttpResponse("plain words", content_type="text/plain"), "Undocumented Content-Type"),
+    (lambda: Response({"email": 42}), "Response violates schema"),
+], ids=["status_code_conformance", "content_type_conformance", "response_schema_conformance"])
+def test_a_non_conforming_answer_fails_its_check(me_case, monkeypatch, answer, message):
+    case, headers = me_case
+    monkeypatch.setattr(MeView, "get", lambda self, request: answer())
+    with pytest.raises(FailureGroup) as failure:  # one entry per failed check
+        call_and_check(case, headers)
+    assert message in str(failure.value)
