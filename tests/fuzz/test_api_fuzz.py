@@ -20,7 +20,7 @@ from accounts.demo import NORTHWIND, build_people
 from accounts.management.commands.demo import app_builders
 from accounts.models import ApiToken, Invitation, Membership, Role
 from accounts.services import api_token_create
-from audits.models import ActionItem, DepartmentAudit, Question, Questionnaire
+from audits.models import ActionItem, DepartmentAudit, HistoryImport, Question, Questionnaire
 from tests.fuzz.runner import env_int, load_schema, run_fuzz
 
 pytestmark = [pytest.mark.postgres, pytest.mark.fuzz]
@@ -68,6 +68,9 @@ def real_rows(company, memberships):
             invitation = Invitation.objects.create(company=company, email="fuzz.invite@northwind.example",
                                                    role=Role.EXECUTIVE, invited_by=memberships[Role.ADMIN].user,
                                                    expires_at=timezone.now() + timedelta(days=7))
+        history = HistoryImport.objects.filter(company=company).first() or HistoryImport.objects.create(
+            company=company, content_hash="0" * 64, file_name="fuzz.csv", status="done", rows_total=1, rows_done=1,
+            preview={"rows_read": 1, "error_count": 0, "rounds": 1}, summary={"rounds": 1})
         notification_model = apps.get_model("notifications", "Notification")
         log_model = next((m for m in apps.get_models() if m.__name__ == "AuditLogEntry"), None)
         common = {
@@ -83,6 +86,7 @@ def real_rows(company, memberships):
             ("departments", "department_id"): sales.pk,
             ("managers", "member_pk"): memberships[Role.SALES_MANAGER].pk,
             ("charts", "chart"): None,  # an enum: generated values are real already
+            ("history-imports", "history_import_pk"): history.pk,
         }
         if log_model is not None:
             entry = log_model.objects.filter(company=company).first()
