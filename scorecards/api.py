@@ -255,7 +255,7 @@ def team_data(*, company, managers, period):
     view = selectors.team_view(company=company, managers=managers, period=period)
     history = selectors.verdict_history(company=company, managers=managers,
                                         periods=selectors.recent_periods(last=period))
-    points = [{"name": d.name, "activity": d.result.activity, "plan": d.result.plan,
+    points = [{"name": d.name, "activity": d.result.activity, "plan": d.result.plan, "weakest": d.result.weakest,
                "knowledge": d.result.knowledge, "verdict_label": str(d.result.verdict_label)} for d in view.rows]
     thresholds = selectors.thresholds_of(selectors.settings_of(company=company))
     return {

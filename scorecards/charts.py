@@ -19,22 +19,30 @@ def _capped(value):
     return None if value is None else min(float(value), AXIS_CAP)
 
 
+def _hover(p):
+    text = _("%(name)s<br>activity %(activity)s %%<br>plan %(plan)s %%<br>knowledge %(knowledge)s<br>%(verdict)s") % {
+        "name": plain(p["name"]), "activity": whole(p["activity"]), "plan": whole(p["plan"]),
+        "knowledge": "—" if p["knowledge"] is None else whole(p["knowledge"]), "verdict": p["verdict_label"]}
+    if p.get("weakest") is not None:
+        text += "<br>" + _("weakest norm metric: %(value)s %% of norm") % {"value": whole(p["weakest"])}
+    return text
+
+
 def quadrant_figure(points, thresholds):
     """Activity compliance (x) × plan attainment (y), colour = knowledge, one point per manager.
 
-    `points`: [{"name", "activity", "plan", "knowledge", "verdict_label"}]; managers without a plan or
-    without norms cannot be placed and are listed in the title instead of drawn at zero.
+    `points`: [{"name", "activity", "plan", "knowledge", "verdict_label", "weakest"}]; managers without a plan
+    or without norms cannot be placed and are listed in the title instead of drawn at zero.
+
+    x is the manager's weakest norm metric ("weakest", % of norm), not the activity mean: right of the dashed
+    line then means every metric meets the norm, as the verdict judges it (a mean would place a manager at
+    40 % of the meetings norm among those whose shortfall is the system's).
     """
     placed = [p for p in points if p["activity"] is not None and p["plan"] is not None]
-    hover = [
-        _("%(name)s<br>activity %(activity)s %%<br>plan %(plan)s %%<br>knowledge %(knowledge)s<br>%(verdict)s") % {
-            "name": plain(p["name"]), "activity": whole(p["activity"]), "plan": whole(p["plan"]),
-            "knowledge": "—" if p["knowledge"] is None else whole(p["knowledge"]), "verdict": p["verdict_label"]}
-        for p in placed
-    ]
+    hover = [_hover(p) for p in placed]
     trace = {
         "type": "scatter", "mode": "markers+text", "name": _("Managers"),
-        "x": [_capped(p["activity"]) for p in placed], "y": [_capped(p["plan"]) for p in placed],
+        "x": [_capped(p.get("weakest", p["activity"])) for p in placed], "y": [_capped(p["plan"]) for p in placed],
         # Alternate label sides so two managers with close numbers do not print their names over each other.
         "text": [plain(p["name"]) for p in placed],
         "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(placed))],
@@ -62,7 +70,8 @@ def quadrant_figure(points, thresholds):
         "layout": {
             "title": {"text": title},
             # xgettext:no-python-format
-            "xaxis": {"title": {"text": _("Activity, % of norm")}, "range": [0, AXIS_CAP], "zeroline": False},
+            "xaxis": {"title": {"text": _("Weakest norm metric, % of norm")}, "range": [0, AXIS_CAP],
+                      "zeroline": False},
             "yaxis": {"title": {"text": _("Plan attainment, %")}, "range": [0, AXIS_CAP], "zeroline": False},
             "shapes": [
                 {"type": "line", "x0": thresholds.activity, "x1": thresholds.activity, "y0": 0, "y1": AXIS_CAP,

@@ -203,6 +203,11 @@ class Result:
     def verdict_label(self):
         return VERDICT_LABELS[self.verdict]
 
+    @property
+    def weakest(self):
+        """The lowest measured metric, % of norm (None when none is measured): the one the norms stand or fall by."""
+        return min((v for v in self.metric_compliance.values() if v is not None), default=None)
+
 
 def diagnose(inputs):
     """Compute every number of the diagnosis and the verdict from plain inputs."""

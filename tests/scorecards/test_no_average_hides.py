@@ -111,3 +111,12 @@ def test_plan_met_with_meetings_short_is_check_the_norms_and_names_meetings(alph
         f"{BASE}/managers/{busy_caller.pk}/diagnosis/?period={QUARTER}").json()
     assert data["verdict"] == "check_norms"
     assert "(meetings at 41 % of norm)" in data["sentence"] and "calls" not in data["sentence"]
+
+
+def test_team_chart_places_a_manager_by_the_weakest_metric_left_of_the_norm_line(alpha, api_client_for,
+                                                                                busy_caller):
+    team = api_client_for(alpha.member(Role.DEPARTMENT_HEAD)).get(f"{BASE}/team/?period={QUARTER}").json()
+    figure = team["figures"]["quadrant"]
+    x, norm_line = figure["data"][0]["x"][0], figure["layout"]["shapes"][0]["x0"]
+    assert x == pytest.approx(26 / 64 * 100) and x < norm_line  # meetings, not the 200 % of calls nor the mean
+    assert "weakest norm metric: 41 % of norm" in figure["data"][0]["hovertext"][0]
