@@ -228,6 +228,25 @@ class DepartmentDetailView(CompanyAPIView):
         return Response(DepartmentOutputSerializer(self.get_company_object()).data)
 
 
+class DepartmentRestoreView(CompanyAPIView):
+    """Bring an archived department back (the department list's "Restore" button)."""
+
+    required_permission = "manage_departments"
+    model = Department
+    serializer_class = DepartmentOutputSerializer
+    http_method_names = ["post", "options"]
+
+    def company_queryset(self):
+        return selectors.departments_of(company=self.company, include_archived=True)
+
+    @extend_schema(request=None, responses={200: DepartmentOutputSerializer, 404: NOT_FOUND})
+    def post(self, request, company_slug, pk):
+        department = self.get_company_object()
+        if department.is_archived:
+            services.department_restore(department=department)
+        return Response(DepartmentOutputSerializer(self.get_company_object()).data)
+
+
 # ---------------------------------------------------------------- members
 
 class MemberFilter(filters.FilterSet):

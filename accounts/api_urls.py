@@ -15,6 +15,7 @@ urlpatterns = [
     path(company, api.CompanyDetailView.as_view(), name="api-company"),
     path(company + "departments/", api.DepartmentListView.as_view(), name="api-departments"),
     path(company + "departments/<int:pk>/", api.DepartmentDetailView.as_view(), name="api-department"),
+    path(company + "departments/<int:pk>/restore/", api.DepartmentRestoreView.as_view(), name="api-department-restore"),
     path(company + "members/", api.MemberListView.as_view(), name="api-members"),
     path(company + "members/<int:pk>/", api.MemberDetailView.as_view(), name="api-member"),
     path(company + "invitations/", api.InvitationListView.as_view(), name="api-invitations"),

@@ -1,6 +1,7 @@
 """REST API: a member's notifications (list, unread count, mark read) and the admin's failed deliveries."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -36,6 +37,10 @@ class FailedNotificationOutputSerializer(serializers.ModelSerializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
+
+
+class RetriedSerializer(serializers.Serializer):
+    retried = serializers.BooleanField()
 
 
 class MarkedReadSerializer(serializers.Serializer):
@@ -103,3 +108,21 @@ class FailedNotificationListView(CompanyAPIView):
     @extend_schema(responses=FailedNotificationOutputSerializer(many=True))
     def get(self, request, company_slug):
         return self.paginated(self.get_queryset(), FailedNotificationOutputSerializer)
+
+
+class FailedNotificationRetryView(CompanyAPIView):
+    """Send a failed email again (the failed-deliveries page's "Try again"); another state is a 400."""
+
+    required_permission = "manage_company"
+    model = Notification
+    serializer_class = FailedNotificationOutputSerializer
+
+    def company_queryset(self):
+        return selectors.failed_notifications_of(company=self.company)
+
+    @extend_schema(request=None, responses={200: RetriedSerializer})
+    def post(self, request, company_slug, pk):
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        if not services.notification_retry(notification=notification):
+            raise serializers.ValidationError({"status": [_("Only a failed email can be sent again.")]})
+        return Response({"retried": True})

@@ -12,4 +12,6 @@ urlpatterns = [
     path("notifications/preferences/", api_preferences.PreferencesView.as_view(),
          name="api-notifications-preferences"),
     path("notifications/failed/", api.FailedNotificationListView.as_view(), name="api-notifications-failed"),
+    path("notifications/failed/<int:pk>/retry/", api.FailedNotificationRetryView.as_view(),
+         name="api-notification-failed-retry"),
 ]

@@ -57,7 +57,7 @@ FORM_API = {
     "department_create": api("post", C + "departments/"),
     "department_edit": api("patch", C + "departments/{id}/"),
     "department_archive": api("delete", C + "departments/{id}/"),
-    "department_restore": gap("no API operation restores an archived department yet"),
+    "department_restore": api("post", C + "departments/{id}/restore/"),
     "member_edit": api("patch", C + "members/{id}/"),
     "member_deactivate": api("patch", C + "members/{id}/"),  # {"is_active": false}
     "member_reactivate": api("patch", C + "members/{id}/"),  # {"is_active": true}
@@ -100,7 +100,7 @@ FORM_API = {
     "notifications:calendar_issue": gap("no API operation issues the secret iCal feed address yet"),
     "notifications:calendar_revoke": gap("no API operation revokes the iCal feed yet"),
     "notifications:policy": gap("no API operation edits the reminder policy yet"),
-    "notifications:failed_retry": gap("the API lists failed deliveries but cannot retry one yet"),
+    "notifications:failed_retry": api("post", C + "notifications/failed/{id}/retry/"),
     "notifications_public:unsubscribe": none("a signed one-click link from an email (RFC 8058), not an API"),
     "notifications_public:calendar": none(READ_ONLY + " (the iCal feed a calendar client polls)"),
     "notifications:list": none(READ_ONLY),
