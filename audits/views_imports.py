@@ -21,7 +21,7 @@ from . import imports_apply, selectors
 from .forms_imports import HistoryUploadForm
 from .imports import MAX_FILE_BYTES, template_header
 from .imports_apply import rows_summary_text
-from .models import QuestionnaireStatus
+from .models import HistoryImportStatus, QuestionnaireStatus
 
 RECENT_IMPORTS = 10
 
@@ -54,8 +54,9 @@ def history_import(request, company_slug):
 def history_import_detail(request, company_slug, history_import_pk):
     found = get_object_or_404(selectors.history_imports_of(company=request.company), pk=history_import_pk)
     preview = found.preview
-    context = {"item": found, "preview": preview, "can_confirm": imports_apply.preview_is_clean(preview)
-               and found.status == "preview", "summary_text": rows_summary_text(found.summary) if found.summary else ""}
+    context = {"item": found, "preview": preview,
+               "can_confirm": found.status == HistoryImportStatus.PREVIEW and imports_apply.preview_is_clean(preview),
+               "summary_text": rows_summary_text(found.summary) if found.summary else ""}
     return render(request, "audits/history_import_detail.html", context)
 
 

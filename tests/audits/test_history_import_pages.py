@@ -74,8 +74,8 @@ def test_a_queued_import_shows_the_progress_bar(ready, admin):
     assert "<progress" in body and "js/audits/history_import" in body and 'value="3"' in body
 
 
-def test_too_large_a_file_is_a_form_error(ready, admin):
-    big = b"period;department;question code;value;submitted\n" + b"x" * (10 * 2**20)
+def test_a_50_mb_file_is_a_form_error_naming_the_limit(ready, admin):
+    big = b"period;department;question code;value;submitted\n" + b"x" * (50 * 2**20)
     response = upload(admin, ready, big)
     assert response.status_code == 200 and "larger than 10 MB" in response.content.decode()
 
