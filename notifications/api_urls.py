@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_preferences
+from . import api, api_preferences, api_settings
 
 urlpatterns = [
     path("notifications/", api.NotificationListView.as_view(), name="api-notifications"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("notifications/read-all/", api.NotificationReadAllView.as_view(), name="api-notifications-read-all"),
     path("notifications/preferences/", api_preferences.PreferencesView.as_view(),
          name="api-notifications-preferences"),
+    path("notifications/policy/", api_settings.PolicyView.as_view(), name="api-notifications-policy"),
+    path("notifications/calendar/", api_settings.CalendarFeedView.as_view(), name="api-notifications-calendar"),
     path("notifications/failed/", api.FailedNotificationListView.as_view(), name="api-notifications-failed"),
     path("notifications/failed/<int:pk>/retry/", api.FailedNotificationRetryView.as_view(),
          name="api-notification-failed-retry"),
