@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from accounts.uploads import check_upload
 
 from . import scoring
+from .events import figures_changed
 from .imports import MAX_FILE_BYTES, MAX_STORED_ERRORS, error_list, table_records
 from .imports_check import build_context, check, plan_of
 from .models import (
@@ -185,6 +186,7 @@ def apply_rows(*, company, rows, ctx, by=None, source=""):
         audits = [a for r in rounds for a in r.audits]
         DepartmentAudit.objects.bulk_create([a.audit for a in audits], batch_size=BATCH)
         _write_children(company=company, rounds=rounds, audits=audits, by=by, source=source)
+        figures_changed.send(sender=Round, company_id=company.pk)
     return {"rounds": len(rounds), "audits": len(audits), "answers": sum(len(a.answers) for a in audits),
             "factor_scores": sum(len(a.scores) for a in audits), "periods": [r.round.period for r in rounds]}
 

@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, catalogue, headlines, narrative, selectors, services
+from . import access, catalogue, headlines, narrative, readmodel, selectors, services
 from .filters import Filters, unfiltered
 from .serializers import (
     FILTER_PARAMETERS,
@@ -79,7 +79,7 @@ class SummaryView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters,
+        return Response(summary_payload(readmodel.overview(company=request.company, filters=filters), filters,
                                         request.company))
 
 
@@ -90,7 +90,7 @@ class DataView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        overview = selectors.overview(company=request.company, filters=filters)
+        overview = readmodel.overview(company=request.company, filters=filters)
         extra = headlines.extra_headlines(company=request.company) if filters.department is None else []
         return Response({**overview.as_dict(),
                          "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
@@ -126,7 +126,7 @@ class DepartmentSummaryView(DashboardAPIView):
     def get(self, request, company_slug, department_id):
         department = access.department_for(request, department_id, self.membership)
         filters = self.filters().with_department(department)
-        return Response(summary_payload(selectors.overview(company=request.company, filters=filters), filters,
+        return Response(summary_payload(readmodel.overview(company=request.company, filters=filters), filters,
                                         request.company))
 
 

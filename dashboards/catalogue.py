@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import charts, narrative, selectors, tables
+from . import charts, narrative, readmodel, selectors, tables
 
 
 @dataclass
@@ -53,9 +53,14 @@ class Chart:
     summary: Any  # (rows) -> str
 
 
+def from_overview(pick):
+    """A chart loader that picks its rows from the view's Overview (the read model: one query on a hit)."""
+    return lambda company, filters: pick(readmodel.overview(company=company, filters=filters))
+
+
 def movers_rows(company, filters):
     """The movers chart's rows: the news of the same story the page tells (so chart and sentences agree)."""
-    return overview_movers(selectors.overview(company=company, filters=filters))
+    return overview_movers(readmodel.overview(company=company, filters=filters))
 
 
 def overview_movers(overview):
@@ -165,31 +170,30 @@ def factor_departments_rows(company, filters):
 
 COMPANY_CHARTS = {chart.name: chart for chart in [
     Chart("system-index", gettext_lazy("System index over rounds"),
-          lambda c, f: selectors.overview(company=c, filters=f), lambda o: o,
+          from_overview(lambda o: o), lambda o: o,
           lambda rows, links: charts.system_index(rows.story), lambda rows: tables.system_index(rows.story),
           summary_index),
     Chart("factors", gettext_lazy("The seven factors over rounds"),
-          lambda c, f: selectors.factor_series(company=c, filters=f), lambda o: o.factors,
+          from_overview(lambda o: o.factors), lambda o: o.factors,
           lambda rows, links: charts.factor_lines(rows), tables.factor_points, summary_factors),
     Chart("latest-vs-previous", gettext_lazy("Latest round against the previous"),
-          lambda c, f: selectors.latest_vs_previous(selectors.factor_series(company=c, filters=f)),
-          lambda o: o.comparison, lambda rows, links: charts.latest_vs_previous(rows), tables.comparison,
+          from_overview(lambda o: o.comparison), lambda o: o.comparison, lambda rows, links: charts.latest_vs_previous(rows), tables.comparison,
           summary_comparison),
     Chart("heatmap", gettext_lazy("Departments × factors"),
-          lambda c, f: selectors.heatmap(company=c, filters=f), lambda o: o.heatmap,
+          from_overview(lambda o: o.heatmap), lambda o: o.heatmap,
           lambda rows, links: charts.heatmap(rows, links.audit), tables.heatmap, summary_heatmap),
     Chart("completion-rounds", gettext_lazy("Completion and punctuality per round"),
-          lambda c, f: selectors.round_rows(company=c, filters=f), lambda o: o.rounds,
+          from_overview(lambda o: o.rounds), lambda o: o.rounds,
           lambda rows, links: charts.completion_by_round(rows), tables.completion_by_round,
           summary_completion_rounds),
     Chart("completion-departments", gettext_lazy("Completion and punctuality per department"),
-          lambda c, f: selectors.completion_by_department(company=c, filters=f), lambda o: o.completion_by_department,
+          from_overview(lambda o: o.completion_by_department), lambda o: o.completion_by_department,
           lambda rows, links: charts.completion_by_department(rows), tables.completion_by_department,
           summary_completion_departments),
     Chart("movers", gettext_lazy("Biggest moves above the usual wobble"), movers_rows, overview_movers,
           lambda rows, links: charts.movers(*split_moves(rows)), tables.movers, summary_movers),
     Chart("open-actions", gettext_lazy("Open action items per factor"),
-          lambda c, f: selectors.open_actions_by_factor(company=c, filters=f), lambda o: o.actions,
+          from_overview(lambda o: o.actions), lambda o: o.actions,
           lambda rows, links: charts.open_actions(rows, links.action_list), tables.open_actions, summary_actions),
 ]}
 
@@ -205,16 +209,16 @@ FACTOR_CHART = Chart(
 
 DEPARTMENT_CHARTS = {chart.name: chart for chart in [
     Chart("department-factors", gettext_lazy("The department's factors over rounds"),
-          lambda c, f: selectors.factor_series(company=c, filters=f), None,
+          from_overview(lambda o: o.factors), None,
           lambda rows, links: charts.factor_lines(rows, _("The department's factors over rounds")),
           lambda rows: tables.factor_points(rows, _("The department's factors over rounds")), summary_factors),
     Chart("department-completion", gettext_lazy("The department's completion record"),
-          lambda c, f: selectors.round_rows(company=c, filters=f), None,
+          from_overview(lambda o: o.rounds), None,
           lambda rows, links: charts.punctuality_bars(rows, [r.period for r in rows],
                                                       _("The department's completion record")),
           tables.completion_by_round, summary_completion_rounds),
     Chart("company-factors", gettext_lazy("Company factor scores, for context"),
-          lambda c, f: selectors.factor_series(company=c, filters=f.with_department(None)), None,
+          lambda c, f: readmodel.overview(company=c, filters=f.with_department(None)).factors, None,
           lambda rows, links: charts.factor_lines(rows, _("Company factor scores, for context"), dashed=True),
           lambda rows: tables.factor_points(rows, _("Company factor scores, for context")), summary_factors),
 ]}

@@ -39,3 +39,29 @@ class DashboardSettings(models.Model):
     class Meta:
         verbose_name = _("dashboard settings")
         verbose_name_plural = _("dashboard settings")
+
+
+class FiguresGeneration(models.Model):
+    """The company's figures generation: bumped after every committed change the dashboards read, so a stored
+    snapshot of another generation is never served (dashboards/readmodel.py)."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="+")
+    generation = models.BigIntegerField(default=0)
+
+    objects = ScopedManager(company="company")
+
+
+class DashboardSnapshot(models.Model):
+    """One dashboard view's computed figures (the Overview with its story), keyed by filters and language."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    generation = models.BigIntegerField()
+    valid_until = models.DateTimeField(null=True, blank=True)  # the next deadline: statuses change with time
+    computed_at = models.DateTimeField(auto_now=True)
+    payload = models.BinaryField()
+
+    objects = ScopedManager(company="company")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "key"], name="dashboard_snapshot_unique_key")]

@@ -9,8 +9,11 @@ Fail closed like django-scopes: `fetch` refuses to run unless the active scope i
 statement filters on, and every statement takes that company's id as `%(company)s`.
 """
 
+import datetime
+
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_scopes import ScopeError
 from django_scopes.state import get_scope
 
@@ -262,3 +265,62 @@ def factor_names():
 
 
 FACTOR_NAMES = []
+
+
+# ---------------------------------------------------------------- the read model's rows (dashboards/readmodel.py)
+
+def snapshot_payload(company, key):
+    """The stored Overview of a view when it is of the company's current generation and still valid, else None."""
+    rows = fetch(company, """
+        SELECT s.payload FROM dashboards_dashboardsnapshot s
+        JOIN dashboards_figuresgeneration g ON g.company_id = s.company_id AND g.generation = s.generation
+        WHERE s.company_id = %(company)s AND s.key = %(key)s
+          AND (s.valid_until IS NULL OR s.valid_until > %(now)s)""", key=key, now=now_param())
+    return rows[0][0] if rows else None
+
+
+def figures_generation(company):
+    """The company's figures generation (its row is created at 0 on first use)."""
+    rows = fetch(company, "SELECT generation FROM dashboards_figuresgeneration WHERE company_id = %(company)s")
+    if rows:
+        return rows[0][0]
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO dashboards_figuresgeneration (company_id, generation) VALUES (%s, 0) "
+                       "ON CONFLICT (company_id) DO NOTHING", [company.pk])
+    return fetch(company, "SELECT generation FROM dashboards_figuresgeneration WHERE company_id = %(company)s")[0][0]
+
+
+def figures_generation_bump(company_id):
+    """One more generation for the company (no scope: called after commit, with an id, by the writer)."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE dashboards_figuresgeneration SET generation = generation + 1 WHERE company_id = %s",
+                       [company_id])
+
+
+def next_deadline(company):
+    """The company's next round or audit deadline after now: figures computed now hold until then."""
+    rows = fetch(company, """
+        SELECT MIN(d) FROM (
+            SELECT MIN(r.deadline) AS d FROM audits_round r WHERE r.company_id = %(company)s AND r.deadline > %(now)s
+            UNION ALL
+            SELECT MIN(a.deadline) FROM audits_departmentaudit a
+            WHERE a.company_id = %(company)s AND a.deadline > %(now)s) AS upcoming""", now=now_param())
+    value = rows[0][0] if rows else None
+    if isinstance(value, str):  # SQLite returns the stored text, naive UTC
+        parsed = parse_datetime(value)
+        value = parsed if parsed is None or timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def snapshot_store(company, key, generation, valid_until, payload):
+    """Insert or replace a view's snapshot."""
+    require_scope(company)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM dashboards_dashboardsnapshot WHERE company_id = %s AND key = %s",
+                       [company.pk, key])
+        cursor.execute(
+            "INSERT INTO dashboards_dashboardsnapshot (company_id, key, generation, valid_until, computed_at, payload) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [company.pk, key, generation,
+             None if valid_until is None else connection.ops.adapt_datetimefield_value(valid_until),
+             now_param(), payload])

@@ -17,7 +17,7 @@ from accounts.url_templates import url_template
 from audits.models import Factor, FactorKey
 from audits.scoring import ACCOUNTABLE_WEIGHT
 
-from . import access, catalogue, exports, headlines, narrative, pdf, png, selectors, services, story, tables
+from . import access, catalogue, exports, headlines, narrative, pdf, png, readmodel, selectors, services, story, tables
 from .filters import Filters
 from .models import DashboardSettings
 
@@ -100,7 +100,7 @@ def executive(request, company_slug):
     context = {"form": form, "png_available": png.available()}
     if filters is None:
         return render_filter_errors(request, "dashboards/executive.html", context, form)
-    overview = selectors.overview(company=company, filters=filters)
+    overview = readmodel.overview(company=company, filters=filters)
     if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
         return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
     query = filters.query()
@@ -149,7 +149,7 @@ def department(request, company_slug, department_id):
     query = {k: v for k, v in filters.query().items() if k in ("from", "to")}
     cards = chart_cards(charts_with_rows, company=company, query=query, api_name="api-department-dashboard-chart",
                         export_name="dashboards:department_export", extra={"department_id": dept.pk})
-    story_overview = selectors.overview(company=company, filters=filters)
+    story_overview = readmodel.overview(company=company, filters=filters)
     return render(request, "dashboards/department.html", {
         **context, "cards": cards, "query": query, "story": story_overview.story,
         "sentences": narrative.headline_sentences(story_overview),
@@ -212,7 +212,7 @@ def report_period(request, form, filters):
 def report_context(company, period, department):
     """Everything the quarterly report shows (page and PDF), told from the story of the range ending at `period`."""
     filters = Filters("", period, department, period)
-    overview = selectors.overview(company=company, filters=filters)
+    overview = readmodel.overview(company=company, filters=filters)
     completion = selectors.completion_by_department(company=company, filters=Filters(period, period, department))
     return {
         "period": period, "overview": overview, "story": overview.story, "figure": overview.story.figure(period),

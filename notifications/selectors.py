@@ -15,7 +15,7 @@ from audits.models import (
     Round,
 )
 from dashboards.filters import Filters
-from dashboards.selectors import overview as dashboard_overview
+from dashboards.readmodel import overview as dashboard_overview
 
 from .models import (
     OPTIONAL_KINDS,

@@ -1,0 +1,129 @@
+"""The dashboards' read model: a view's Overview (rows and story) computed once per change, read in one query.
+
+A snapshot row holds one view's pickled Overview, keyed by its filters and language, under the company's
+figures generation. Every committed change the dashboards read (a submit or reopen, scores, a round, an action
+item, a department's name, the matrix, the thresholds, a questionnaire, an import) bumps the generation after
+commit (`invalidate`), so the next read misses and recomputes: never stale. Figures also change with time — a
+round stops being provisional, "not yet due" becomes "missing" — so a snapshot is valid only until the next
+deadline of the company's rounds and audits.
+
+Why a table and not the cache: one indexed SELECT with the generation joined is all a hit costs, on every
+worker, with no second service to keep consistent. Why pickle: the Overview is a tree of dataclasses that only
+this code writes and reads; a snapshot from an older shape (SCHEMA) is never matched, and one that fails to
+load is recomputed.
+"""
+
+import logging
+import pickle
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+from . import selectors, sql
+
+SCHEMA = 1
+logger = logging.getLogger(__name__)
+
+
+def enabled():
+    return getattr(settings, "DASHBOARD_READ_MODEL", True)
+
+
+def snapshot_key(filters):
+    department = filters.department.pk if filters.department is not None else ""
+    parts = [SCHEMA, (get_language() or "en")[:2], department, filters.period_from, filters.period_to,
+             filters.round_period, filters.factor_key]
+    return ":".join(str(p) for p in parts)[:200]
+
+
+def overview(*, company, filters):
+    """The Overview of a view: from its snapshot when one of the current generation is still valid (1 query),
+    else computed by selectors.overview and stored."""
+    if not enabled() or company.pk in dirty_companies():
+        return selectors.overview(company=company, filters=filters)
+    key = snapshot_key(filters)
+    payload = sql.snapshot_payload(company, key)
+    if payload is not None:
+        try:
+            return pickle.loads(bytes(payload))  # noqa: S301 - written only by store() below
+        except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError):
+            # an older shape or a damaged row: recompute it
+            logger.warning("dashboard snapshot %s of company %s did not load; recomputing", key, company.pk)
+    generation = sql.figures_generation(company)  # read before computing: a change meanwhile outdates the result
+    result = selectors.overview(company=company, filters=filters)
+    store(company, key, generation, sql.next_deadline(company), pickle.dumps(result))
+    return result
+
+
+def store(company, key, generation, valid_until, payload):
+    """Write the snapshot (a concurrent reader may have written the same key first: theirs is as good)."""
+    try:
+        with transaction.atomic():
+            sql.snapshot_store(company, key, generation, valid_until, payload)
+    except IntegrityError:
+        pass
+
+
+# ---------------------------------------------------------------- invalidation
+
+def dirty_companies():
+    """Companies this connection changed in a transaction whose generation bump has not run yet: their readers
+    in the same transaction compute afresh (the snapshot would predate the change)."""
+    if not hasattr(connection, "figures_dirty"):
+        connection.figures_dirty = set()
+    return connection.figures_dirty
+
+
+def invalidate(company_id):
+    """Bump the company's figures generation once the current transaction commits (once per transaction)."""
+    if company_id is None:
+        return
+    if connection.in_atomic_block:
+        dirty_companies().add(company_id)
+        if any(getattr(entry[1], "figures_company", None) == company_id for entry in connection.run_on_commit):
+            return
+
+    def bump():
+        sql.figures_generation_bump(company_id)
+        dirty_companies().discard(company_id)
+
+    bump.figures_company = company_id
+    transaction.on_commit(bump)
+
+
+def changed(sender, instance, raw=False, **kwargs):
+    """post_save/post_delete of a row the dashboards read."""
+    if not raw:
+        invalidate(getattr(instance, "company_id", None))
+
+
+def figures_changed(sender, company_id, **kwargs):
+    """audits.events.figures_changed: bulk writes (history import) that send no model signal."""
+    invalidate(company_id)
+
+
+def connect():
+    """Listen to every model whose rows the dashboards read (called from DashboardsConfig.ready)."""
+    from accounts.models import Department
+    from audits.events import figures_changed as bulk_signal
+    from audits.models import (
+        ActionItem,
+        DepartmentAudit,
+        FactorResponsibility,
+        FactorScore,
+        Question,
+        Questionnaire,
+        Round,
+        RoundFactorScore,
+    )
+
+    from .models import DashboardSettings
+
+    for model in (Round, DepartmentAudit, FactorScore, RoundFactorScore, ActionItem, Department,
+                  FactorResponsibility, DashboardSettings, Question, Questionnaire):
+        # One bump per transaction whatever the number of rows: a submit saves ~16 of them.
+        post_save.connect(changed, sender=model, dispatch_uid=f"dashboards_figures_{model.__name__}_save")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"dashboards_figures_{model.__name__}_delete")
+    bulk_signal.connect(figures_changed, dispatch_uid="dashboards_figures_bulk")

@@ -1,0 +1,78 @@
+"""The read model: a view's figures are read in one query, and a committed change is read at once (never stale)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django_scopes import scope
+
+from audits import services
+from audits.events import figures_changed
+from audits.models import Round
+from dashboards import readmodel, selectors
+from dashboards.filters import Filters
+from tests.audits.conftest import (  # noqa: F401 - fixtures
+    answer_all,
+    at_oct_2,
+    factors,
+    matrix,
+    q4_round,
+    questionnaire,
+    sales_audit,
+)
+
+# Real commits: the generation is bumped after commit, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def read(company):
+    with scope(company=company):
+        return readmodel.overview(company=company, filters=Filters())
+
+
+def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, sales_audit, answer_all,
+                                                                        django_assert_num_queries):
+    head, admin = alpha.user("department_head"), alpha.user("admin")
+    answer_all(sales_audit, head, scale=5)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=sales_audit, by=head)
+    first = read(alpha.company)
+    assert first.story.provisional.index == 100  # every answer at the top of the scale
+    with django_assert_num_queries(1):
+        again = read(alpha.company)
+    assert again.story.provisional.index == 100
+
+    with scope(company=alpha.company):
+        services.audit_reopen(audit=sales_audit, by=admin, reason="A wrong answer")
+    answer_all(sales_audit, head, scale=1, yes=False)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=sales_audit, by=head)
+        fresh = selectors.overview(company=alpha.company, filters=Filters())
+    changed = read(alpha.company)
+    assert changed.story.provisional.index == fresh.story.provisional.index == 0
+
+
+def test_figures_hold_only_until_the_next_deadline(alpha, sales_audit, answer_all):
+    head = alpha.user("department_head")
+    answer_all(sales_audit, head)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=sales_audit, by=head)
+    assert read(alpha.company).story.provisional is not None  # the round is open
+    with scope(company=alpha.company):
+        deadline = Round.objects.get(pk=sales_audit.round_id).deadline
+    with time_machine.travel(deadline + datetime.timedelta(minutes=1), tick=False):
+        after = read(alpha.company)
+    assert after.story.provisional is None and after.story.latest.incomplete  # final now, 1 of 5 answered
+
+
+def test_a_bulk_write_announced_by_the_import_signal_is_read_at_once(alpha, sales_audit, answer_all):
+    head = alpha.user("department_head")
+    answer_all(sales_audit, head)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=sales_audit, by=head)
+    before = read(alpha.company)
+    with scope(company=alpha.company):
+        Round.objects.filter(pk=sales_audit.round_id).update(period="2026-Q3")  # no model signal
+    assert read(alpha.company).rounds[0].period == before.rounds[0].period  # a snapshot can't see such a write…
+    figures_changed.send(sender=Round, company_id=alpha.company.pk)
+    assert read(alpha.company).rounds[0].period == "2026-Q3"  # …until it is announced, as the import does
