@@ -11,15 +11,7 @@ from audits.events import figures_changed
 from audits.models import Round
 from dashboards import readmodel, selectors
 from dashboards.filters import Filters
-from tests.audits.conftest import (  # noqa: F401 - fixtures
-    answer_all,
-    at_oct_2,
-    factors,
-    matrix,
-    q4_round,
-    questionnaire,
-    sales_audit,
-)
+from tests.audits.conftest import answer_everything, at_oct_2, factors, matrix, q4_round, questionnaire, sales_audit  # noqa: F401
 
 # Real commits: the generation is bumped after commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,8 +22,8 @@ def read(company):
         return readmodel.overview(company=company, filters=Filters())
 
 
-def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, sales_audit, answer_all,
-                                                                        django_assert_num_queries):
+def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, request, django_assert_num_queries):
+    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head, admin = alpha.user("department_head"), alpha.user("admin")
     answer_all(sales_audit, head, scale=5)
     with scope(company=alpha.company):
@@ -52,7 +44,8 @@ def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, s
     assert changed.story.provisional.index == fresh.story.provisional.index == 0
 
 
-def test_figures_hold_only_until_the_next_deadline(alpha, sales_audit, answer_all):
+def test_figures_hold_only_until_the_next_deadline(alpha, request):
+    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head = alpha.user("department_head")
     answer_all(sales_audit, head)
     with scope(company=alpha.company):
@@ -65,7 +58,8 @@ def test_figures_hold_only_until_the_next_deadline(alpha, sales_audit, answer_al
     assert after.story.provisional is None and after.story.latest.incomplete  # final now, 1 of 5 answered
 
 
-def test_a_bulk_write_announced_by_the_import_signal_is_read_at_once(alpha, sales_audit, answer_all):
+def test_a_bulk_write_announced_by_the_import_signal_is_read_at_once(alpha, request):
+    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head = alpha.user("department_head")
     answer_all(sales_audit, head)
     with scope(company=alpha.company):
