@@ -23,11 +23,11 @@ def read(company):
 
 
 def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, request, django_assert_num_queries):
-    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
+    audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head, admin = alpha.user("department_head"), alpha.user("admin")
-    answer_all(sales_audit, head, scale=5)
+    answer_all(audit, head, scale=5)
     with scope(company=alpha.company):
-        services.audit_submit(audit=sales_audit, by=head)
+        services.audit_submit(audit=audit, by=head)
     first = read(alpha.company)
     assert first.story.provisional.index == 100  # every answer at the top of the scale
     with django_assert_num_queries(1):
@@ -35,38 +35,38 @@ def test_a_hit_costs_one_query_and_a_resubmitted_answer_is_read_at_once(alpha, r
     assert again.story.provisional.index == 100
 
     with scope(company=alpha.company):
-        services.audit_reopen(audit=sales_audit, by=admin, reason="A wrong answer")
-    answer_all(sales_audit, head, scale=1, yes=False)
+        services.audit_reopen(audit=audit, by=admin, reason="A wrong answer")
+    answer_all(audit, head, scale=1, yes=False)
     with scope(company=alpha.company):
-        services.audit_submit(audit=sales_audit, by=head)
+        services.audit_submit(audit=audit, by=head)
         fresh = selectors.overview(company=alpha.company, filters=Filters())
     changed = read(alpha.company)
     assert changed.story.provisional.index == fresh.story.provisional.index == 0
 
 
 def test_figures_hold_only_until_the_next_deadline(alpha, request):
-    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
+    audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head = alpha.user("department_head")
-    answer_all(sales_audit, head)
+    answer_all(audit, head)
     with scope(company=alpha.company):
-        services.audit_submit(audit=sales_audit, by=head)
+        services.audit_submit(audit=audit, by=head)
     assert read(alpha.company).story.provisional is not None  # the round is open
     with scope(company=alpha.company):
-        deadline = Round.objects.get(pk=sales_audit.round_id).deadline
+        deadline = Round.objects.get(pk=audit.round_id).deadline
     with time_machine.travel(deadline + datetime.timedelta(minutes=1), tick=False):
         after = read(alpha.company)
     assert after.story.provisional is None and after.story.latest.incomplete  # final now, 1 of 5 answered
 
 
 def test_a_bulk_write_announced_by_the_import_signal_is_read_at_once(alpha, request):
-    sales_audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
+    audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
     head = alpha.user("department_head")
-    answer_all(sales_audit, head)
+    answer_all(audit, head)
     with scope(company=alpha.company):
-        services.audit_submit(audit=sales_audit, by=head)
+        services.audit_submit(audit=audit, by=head)
     before = read(alpha.company)
     with scope(company=alpha.company):
-        Round.objects.filter(pk=sales_audit.round_id).update(period="2026-Q3")  # no model signal
+        Round.objects.filter(pk=audit.round_id).update(period="2026-Q3")  # no model signal
     assert read(alpha.company).rounds[0].period == before.rounds[0].period  # a snapshot can't see such a write…
     figures_changed.send(sender=Round, company_id=alpha.company.pk)
     assert read(alpha.company).rounds[0].period == "2026-Q3"  # …until it is announced, as the import does
