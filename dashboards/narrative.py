@@ -76,6 +76,10 @@ def run_phrase(change):
         phrase += " " + ngettext("(on the %(count)s department that answered both rounds)",
                                  "(on the %(count)s departments that answered both rounds)",
                                  change.common_departments) % {"count": count(change.common_departments)}
+    if getattr(change, "common_factors", None):
+        phrase += " " + ngettext("(on the %(count)s factor it scored in both rounds)",
+                                 "(on the %(count)s factors it scored in both rounds)",
+                                 change.common_factors) % {"count": count(change.common_factors)}
     return phrase
 
 
@@ -109,7 +113,8 @@ def change_values(change):
     return {"start": whole(change.start), "end": whole(change.end),
             "delta": whole(change.end) - whole(change.start), "start_period": change.start_period,
             "end_period": change.end_period, "steps": change.steps, "direction": change.direction,
-            "threshold": whole(change.threshold), "common_departments": change.common_departments}
+            "threshold": whole(change.threshold), "common_departments": change.common_departments,
+            "common_factors": getattr(change, "common_factors", None)}
 
 
 # ---------------------------------------------------------------- sentences

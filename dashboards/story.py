@@ -108,6 +108,7 @@ class Change:
     threshold: float
     direction: str  # "rose", "fell" or "steady"
     common_departments: int | None = None  # set when the endpoints were recomputed on a common part
+    common_factors: int | None = None  # a department's change recomputed on the factors scored in both rounds
     accountable_department: str | None = None
     open_actions: int = 0
 
@@ -130,7 +131,7 @@ class Change:
                 "start": self.start, "end": self.end, "delta": self.delta,
                 "start_display": whole(self.start), "end_display": whole(self.end),
                 "delta_display": self.delta_display, "threshold": round(self.threshold, 1),
-                "common_departments": self.common_departments,
+                "common_departments": self.common_departments, "common_factors": self.common_factors,
                 "accountable_department": self.accountable_department, "open_actions": self.open_actions}
 
 
@@ -434,12 +435,31 @@ def department_changes(cells, figures, names, threshold):
     finals = [f for f in figures if not f.provisional]
     if not finals:
         return changes
+    round_ids = {f.period: f.round_id for f in finals}
     for department_id, series in department_means(cells, figures).items():
         change = run_change(series, threshold, kind="department", key=str(department_id),
                             name=names.get(department_id, str(department_id)))
         if change is not None and change.end_period == finals[-1].period:
-            changes.append(change)
+            changes.append(on_common_factors(change, cells, department_id, round_ids))
     return sorted(changes, key=lambda c: -abs(c.delta))
+
+
+def on_common_factors(change, cells, department_id, round_ids):
+    """A department's change recomputed on the factors it scored in both rounds, when its factors differ."""
+    scored = [{k: v for (d, k), v in cells.get(round_ids[p], {}).items() if d == department_id and v is not None}
+              for p in (change.start_period, change.end_period)]
+    common = scored[0].keys() & scored[1].keys()
+    if scored[0].keys() == scored[1].keys():
+        return change
+    if not common:
+        change.direction = "steady"
+        return change
+    change.start, change.end = (sum(s[k] for k in common) / len(common) for s in scored)
+    change.common_factors = len(common)
+    if change.direction != "steady" and not (abs(change.end - change.start) > change.threshold
+                                             and (change.end > change.start) == (change.direction == "rose")):
+        change.direction = "steady"
+    return change
 
 
 def weak_parts(cells, latest, factor_items, threshold, department_names, weak_questions):

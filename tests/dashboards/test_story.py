@@ -206,3 +206,15 @@ def test_charts_tables_and_sentences_show_the_same_rounded_numbers(company):
                             movers["data"] else [], strict=False):
         delta = sentences[mover.key].values["delta"]
         assert label.startswith(f"{'+' if delta > 0 else chr(0x2212)}{abs(delta)} ")
+
+
+def test_a_department_change_is_computed_on_the_factors_it_scored_in_both_rounds():
+    rows = round_rows(2, 1, [1, 1], False)
+    points = [FactorPoint(period=r.period, factor="product", factor_name="Product", score=60.0,
+                          departments_answered=1, completion=1.0, accountable_department=None) for r in rows]
+    # The department answered for product and market in the first round, product alone in the second.
+    cells = {1: {(1, "product"): 60.0, (1, "market"): 20.0}, 2: {(1, "product"): 60.0}}
+    told = story.build(rounds=rows, points=points, actions=[], rules=story.Rules(), cells=cells,
+                       department_names={1: "Sales"})
+    [change] = told.department_changes
+    assert (change.start, change.end, change.direction) == (60.0, 60.0, "steady")  # not "rose 20 points"
