@@ -48,6 +48,7 @@ class FiguresGeneration(models.Model):
     company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="+")
     generation = models.BigIntegerField(default=0)
 
+    derived_data = True  # recomputed from other rows: not exported, not audit-logged (accounts/security)
     objects = ScopedManager(company="company")
 
 
@@ -55,13 +56,14 @@ class DashboardSnapshot(models.Model):
     """One dashboard view's computed figures (the Overview with its story), keyed by filters and language."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    view = models.CharField(max_length=200)  # filters and language (readmodel.snapshot_key)
     generation = models.BigIntegerField()
     valid_until = models.DateTimeField(null=True, blank=True)  # the next deadline: statuses change with time
     computed_at = models.DateTimeField(auto_now=True)
     payload = models.BinaryField()
 
+    derived_data = True  # recomputed from other rows: not exported, not audit-logged (accounts/security)
     objects = ScopedManager(company="company")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["company", "key"], name="dashboard_snapshot_unique_key")]
+        constraints = [models.UniqueConstraint(fields=["company", "view"], name="dashboard_snapshot_unique_view")]

@@ -274,7 +274,7 @@ def snapshot_payload(company, key):
     rows = fetch(company, """
         SELECT s.payload FROM dashboards_dashboardsnapshot s
         JOIN dashboards_figuresgeneration g ON g.company_id = s.company_id AND g.generation = s.generation
-        WHERE s.company_id = %(company)s AND s.key = %(key)s
+        WHERE s.company_id = %(company)s AND s.view = %(key)s
           AND (s.valid_until IS NULL OR s.valid_until > %(now)s)""", key=key, now=now_param())
     return rows[0][0] if rows else None
 
@@ -316,10 +316,10 @@ def snapshot_store(company, key, generation, valid_until, payload):
     """Insert or replace a view's snapshot."""
     require_scope(company)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM dashboards_dashboardsnapshot WHERE company_id = %s AND key = %s",
+        cursor.execute("DELETE FROM dashboards_dashboardsnapshot WHERE company_id = %s AND view = %s",
                        [company.pk, key])
         cursor.execute(
-            "INSERT INTO dashboards_dashboardsnapshot (company_id, key, generation, valid_until, computed_at, payload) "
+            "INSERT INTO dashboards_dashboardsnapshot (company_id, view, generation, valid_until, computed_at, payload) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
             [company.pk, key, generation,
              None if valid_until is None else connection.ops.adapt_datetimefield_value(valid_until),

@@ -28,6 +28,8 @@ NOT_LOGGED = {
     "audits.AnswerRevision": "the answer's own history; the answer's write is logged",
     "audits.AuditTransition": "the audit's own status history; the status change is logged as state_change",
     "notifications.Notification": "the worker's delivery bookkeeping (attempts, errors), not a change by anyone",
+    "dashboards.DashboardSnapshot": "derived: the dashboards' read model, recomputed from logged rows",
+    "dashboards.FiguresGeneration": "derived: the read model's change counter, bumped by logged writes",
 }
 # A person's own rows (account, two-factor devices): no company of their own, so they are logged in every
 # company the person is an active member of (a platform-level entry when they are in none).

@@ -41,11 +41,14 @@ UNIQUE_KEYS_ON_IMPORT = {"notifications.Notification": "dedupe_key"}
 JSON_ID_KEYS = {"scorecards.KnowledgeAttempt": ("answers", "scorecards.KnowledgeQuestion")}
 
 
-def company_models():
-    """Every concrete model holding rows of one company (a `company` link to Company)."""
+def company_models(*, include_derived=False):
+    """Every concrete model holding rows of one company (a `company` link to Company); without the models
+    marked `derived_data` (rows recomputed from the others, such as a read model), which are neither exported
+    nor imported: the copy recomputes them."""
     return [
         m for m in apps.get_models()
         if not m._meta.proxy and not m._meta.auto_created and company_field(m) is not None
+        and (include_derived or not getattr(m, "derived_data", False))
     ]
 
 
@@ -303,7 +306,7 @@ def delete_company_rows(company):
     plain cascade from Company refuses even when both ends go."""
     from django.db.models import ProtectedError
 
-    remaining = list(reversed(dependency_order(company_models())))
+    remaining = list(reversed(dependency_order(company_models(include_derived=True))))
     while remaining:
         progress = False
         for model in list(remaining):
