@@ -49,6 +49,7 @@ def data_table(table):
         rows.append(f'<tr><th scope="row">{first_cell(row[0], link)}</th>{cells}</tr>')
     if not rows:
         rows.append(f'<tr><td colspan="{len(table.columns)}">{conditional_escape(_("No data in this range."))}</td></tr>')
+    # In a scrolling box: a wide table scrolls by itself instead of widening the page on a phone.
     return mark_safe(  # every value above is escaped
-        f"<table><caption>{conditional_escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>")
+        f'<div class="table-scroll"><table><caption>{conditional_escape(table.caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
