@@ -2,7 +2,7 @@
 policy page and the preferences page's feed buttons (notifications.views)."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -13,11 +13,22 @@ from . import selectors, services
 from .models import ReminderPolicy
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+                      "example": "09:00"})
+class ClockTimeField(serializers.TimeField):
+    """A local wall-clock time as "HH:MM" (JSON Schema's "time" format demands a UTC offset, which this is not)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class PolicySerializer(serializers.ModelSerializer):
     """The model's own validators (ranges, offsets 1–90) apply; the service validates again before saving."""
 
     reminder_offsets = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=90),
                                              max_length=20, help_text="Days before the deadline, e.g. [7, 1].")
+    send_window_start = ClockTimeField(help_text="Emails go out from this local time (company timezone).")
+    send_window_end = ClockTimeField(help_text="…until this local time.")
 
     class Meta:
         model = ReminderPolicy

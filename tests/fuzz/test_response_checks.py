@@ -9,14 +9,16 @@ from schemathesis.core.failures import FailureGroup
 from accounts.api import MeView
 from accounts.models import Role
 from tests.accounts.api_helpers import issue_token
-from tests.fuzz.runner import call_and_check, load_schema
+from tests.fuzz.runner import _SameConnection, call_and_check, load_schema
 
 
 @pytest.fixture
 def me_case(alpha):
     _token, raw = issue_token(alpha.member(Role.ADMIN))
     operation = load_schema()["/api/v1/me/"]["GET"]
-    return operation.Case(), {"Authorization": f"Bearer {raw}"}
+    # As in the fuzz run: the in-process requests must not close the test's connection (PostgreSQL).
+    with _SameConnection():
+        yield operation.Case(), {"Authorization": f"Bearer {raw}"}
 
 
 def test_a_conforming_answer_passes_every_check(me_case):
