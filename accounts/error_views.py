@@ -18,7 +18,10 @@ def csrf_failure(request, reason=""):
         return JsonResponse({"detail": _("CSRF check failed: reload the page and try again.")}, status=403)
     request.company = getattr(request, "company", None)  # the check can fail before the company is resolved
     activate_language(request)
-    return render(request, "403_csrf.html", status=403)
+    response = render(request, "403_csrf.html", status=403)
+    # The page speaks to people; the header keeps Django's reason for support and for tests.
+    response["X-CSRF-Failure"] = reason or "CSRF check failed"
+    return response
 
 
 def server_error(request):
