@@ -72,9 +72,10 @@ class Table:
 
 
 def decode(content):
-    """UTF-8 (a BOM is dropped), UTF-16 with a BOM, else Windows-1251 as Excel saves CSV in Russia."""
+    """UTF-8 (a BOM is dropped), UTF-16 with a BOM, else Windows-1251 as Excel saves CSV in Russia (the history
+    import and the scorecard activity import both read their CSV files with it)."""
     if b"\x00" in content[:4096] and content[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        raise ValidationError(_("This is not a text file. Save the history as CSV (UTF-8) or XLSX."))
+        raise ValidationError(_("This is not a text file. Save it as CSV (UTF-8) or XLSX."))
     encodings = ("utf-16",) if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ()
     for encoding in (*encodings, "utf-8-sig", "cp1251"):
         try:
@@ -84,7 +85,7 @@ def decode(content):
     raise ValidationError(_("The file is neither UTF-8 nor Windows-1251 text. Save it as CSV (UTF-8) or XLSX."))
 
 
-def _delimiter(first_line):
+def delimiter_of(first_line):
     counts = {d: first_line.count(d) for d in (";", ",", "\t")}
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
@@ -93,7 +94,7 @@ def read_csv(content):
     text, encoding = decode(content)
     first_line = text.split("\n", 1)[0]
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first_line)))
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter_of(first_line)))
     except csv.Error as exc:  # an unterminated quote swallowing the file, a cell over the size limit
         raise ValidationError(_("This is not a readable CSV file (%(problem)s). Save it again as CSV or XLSX.") % {
             "problem": exc}) from None

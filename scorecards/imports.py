@@ -4,7 +4,6 @@ Nothing here writes: `preview` returns every row with its errors, and services.u
 file only when every row is clean.
 """
 
-import codecs
 import csv
 import datetime
 import io
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
+from audits.imports import decode, delimiter_of
 
 from .diagnosis import METRICS
 from .services import activity_errors, manager_problem
@@ -65,27 +65,10 @@ class Preview:
         return [(r.manager_id, r.date, r.counts) for r in self.rows if not r.errors]
 
 
-def decode(content):
-    """Text of a CSV file: UTF-8 (a BOM is dropped), UTF-16 with a BOM (Excel's "Unicode text"), else
-    Windows-1251 as Excel saves it in Russia."""
-    encodings = ("utf-16",) if content[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else ()
-    for encoding in (*encodings, "utf-8-sig", "cp1251"):
-        try:
-            return content.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file is neither UTF-8 nor Windows-1251 text. Save it as CSV (UTF-8) or XLSX."))
-
-
-def _delimiter(first_line):
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
-
-
 def _csv_rows(content):
     text, encoding = decode(content)
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0] if lines else ""))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(lines[0] if lines else ""))
     try:
         return list(reader), encoding
     except csv.Error as exc:  # an unterminated quote swallowing the file, a cell over the size limit

@@ -159,3 +159,20 @@ class ActionItemFactory(ScopeFreeFactory):
 
     company = factory.SubFactory(CompanyFactory)
     title = factory.Sequence(lambda n: f"Action {n}")
+
+
+def company_with_department_heads(*, slug, language, names=("Product", "Marketing", "Sales", "IT", "Management")):
+    """A company with an admin and the seed's five departments, each with a head (what the demo builders expect)."""
+    from django_scopes import scope
+
+    from accounts.models import Role
+
+    company = CompanyFactory(slug=slug, language=language)
+    MembershipFactory(company=company, role=Role.ADMIN)
+    for name in names:
+        department = DepartmentFactory(company=company, name=name)
+        head = MembershipFactory(company=company, role=Role.DEPARTMENT_HEAD, department=department)
+        with scope(company=company):
+            department.head = head
+            department.save(update_fields=["head"])
+    return company

@@ -6,25 +6,16 @@ import pytest
 import time_machine
 from django_scopes import scope
 
-from accounts.models import Role
 from audits import demo
 from audits.models import AuditStatus, DepartmentAudit, RoundFactorScore
-from tests.factories import CompanyFactory, DepartmentFactory, MembershipFactory
+from tests.factories import company_with_department_heads
 
 NOW = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
 def demo_company(db):
-    company = CompanyFactory(slug="demo-co", language="ru")
-    MembershipFactory(company=company, role=Role.ADMIN)
-    for name in ["Product", "Marketing", "Sales", "IT", "Management"]:
-        department = DepartmentFactory(company=company, name=name)
-        head = MembershipFactory(company=company, role=Role.DEPARTMENT_HEAD, department=department)
-        with scope(company=company):
-            department.head = head
-            department.save(update_fields=["head"])
-    return company
+    return company_with_department_heads(slug="demo-co", language="ru")
 
 
 @pytest.fixture

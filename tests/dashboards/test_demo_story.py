@@ -6,25 +6,17 @@ import pytest
 import time_machine
 from django_scopes import scope
 
-from accounts.models import Role
 from audits import demo
 from dashboards import narrative, selectors
 from dashboards.filters import Filters
-from tests.factories import CompanyFactory, DepartmentFactory, MembershipFactory
+from tests.factories import company_with_department_heads
 
 NOW = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
 def demo_company(db):
-    company = CompanyFactory(slug="demo-story", language="en")
-    MembershipFactory(company=company, role=Role.ADMIN)
-    for name in ["Product", "Marketing", "Sales", "IT", "Management"]:
-        department = DepartmentFactory(company=company, name=name)
-        head = MembershipFactory(company=company, role=Role.DEPARTMENT_HEAD, department=department)
-        with scope(company=company):
-            department.head = head
-            department.save(update_fields=["head"])
+    company = company_with_department_heads(slug="demo-story", language="en")
     with time_machine.travel(NOW, tick=False):
         demo.build(company=company, progress=lambda _note: None)
     return company
