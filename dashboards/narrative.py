@@ -293,5 +293,5 @@ def headline_sentences(overview, extra=()):
 
 
 def news(story, direction):
-    changes = [c for c in story.factor_changes if c.direction == direction]
-    return sorted(changes, key=lambda c: -abs(c.delta))
+    """The story's factor news in one direction, largest first."""
+    return [c for c in story.news if c.direction == direction]

@@ -60,11 +60,6 @@ class RoundRow:
     in_progress: bool = False  # deadline ahead and not everyone submitted: its scores are provisional
 
 
-def settled(rounds):
-    """Rounds whose scores are final (the headline, movers and comparisons read only these)."""
-    return [r for r in rounds if not r.in_progress]
-
-
 @dataclass
 class FactorPoint:
     period: str
@@ -310,16 +305,10 @@ def completion_by_department(*, company, filters):
     ]
 
 
-def department_series(*, company, filters, factor_key="", round_ids=None):
-    """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query.
-
-    `round_ids` narrows it to some rounds (the movers need only the latest two; none: no query).
-    """
-    if round_ids is not None and not round_ids:
-        return []
+def department_series(*, company, filters, factor_key=""):
+    """Mean stored factor score per department and round (one factor's score with `factor_key`). 1 query."""
     return [DepartmentPoint(department_id=department_id, department=name, period=period, score=as_float(mean))
-            for department_id, name, period, mean
-            in sql.department_means(company, filters, factor_key=factor_key, round_ids=round_ids)]
+            for department_id, name, period, mean in sql.department_means(company, filters, factor_key=factor_key)]
 
 
 def open_actions_by_factor(*, company, filters):

@@ -155,14 +155,12 @@ def open_actions(company, filters, statuses):
         ORDER BY f.position""", **where.params)
 
 
-def department_means(company, filters, factor_key="", round_ids=None):
+def department_means(company, filters, factor_key=""):
     """(department id, name, period, mean stored score) per department and round, oldest round first.
 
     Driven from the company's audits (round and company indexes), not from every stored score.
     """
     where = Where("a.company_id = %(company)s").period_range(filters).department(filters)
-    if round_ids is not None:
-        where.one_of("a.round_id", "round", round_ids)
     factor_join = ""
     if factor_key:
         factor_join = "JOIN audits_factor f ON f.id = s.factor_id AND f.key = %(factor)s"

@@ -23,7 +23,6 @@ page (templates/dashboards/how.html):
 6. One rounding rule: accounts.numbers.whole (half-up on Decimal) for every displayed number.
 """
 
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -317,8 +316,13 @@ def on_common_part(change, cells, accountable, round_ids, *, factor_key=None):
         change.common_departments = 0
         return change
     change.start, change.end = start, end
-    if change.direction != "steady" and not (abs(end - start) > change.threshold
-                                             and (end > start) == (change.direction == "rose")):
+    return still_news(change)
+
+
+def still_news(change):
+    """After its endpoints were recomputed on a common part, a change stays news only if it still passes."""
+    if change.direction != "steady" and not (abs(change.delta) > change.threshold
+                                             and (change.delta > 0) == (change.direction == "rose")):
         change.direction = "steady"
     return change
 
@@ -456,10 +460,7 @@ def on_common_factors(change, cells, department_id, round_ids):
         return change
     change.start, change.end = (sum(s[k] for k in common) / len(common) for s in scored)
     change.common_factors = len(common)
-    if change.direction != "steady" and not (abs(change.end - change.start) > change.threshold
-                                             and (change.end > change.start) == (change.direction == "rose")):
-        change.direction = "steady"
-    return change
+    return still_news(change)
 
 
 def weak_parts(cells, latest, factor_items, threshold, department_names, weak_questions):
@@ -479,7 +480,3 @@ def weak_parts(cells, latest, factor_items, threshold, department_names, weak_qu
                               factor_name=fine[question["factor"]].name))
     return parts
 
-
-def minimum_answering(expected, min_coverage):
-    """Departments needed for a complete round: the minimum coverage's share of those expected, rounded up."""
-    return math.ceil(expected * min_coverage / 100)
