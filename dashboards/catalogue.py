@@ -209,11 +209,11 @@ FACTOR_CHART = Chart(
 
 DEPARTMENT_CHARTS = {chart.name: chart for chart in [
     Chart("department-factors", gettext_lazy("The department's factors over rounds"),
-          from_overview(lambda o: o.factors), None,
+          from_overview(lambda o: o.factors), lambda o: o.factors,
           lambda rows, links: charts.factor_lines(rows, _("The department's factors over rounds")),
           lambda rows: tables.factor_points(rows, _("The department's factors over rounds")), summary_factors),
     Chart("department-completion", gettext_lazy("The department's completion record"),
-          from_overview(lambda o: o.rounds), None,
+          from_overview(lambda o: o.rounds), lambda o: o.rounds,
           lambda rows, links: charts.punctuality_bars(rows, [r.period for r in rows],
                                                       _("The department's completion record")),
           tables.completion_by_round, summary_completion_rounds),

@@ -144,12 +144,13 @@ def department(request, company_slug, department_id):
     names = ["department-factors", "department-completion"]
     if access.may_see_company_lines(request.membership, company):
         names.append("company-factors")
-    charts_with_rows = [(catalogue.DEPARTMENT_CHARTS[n], catalogue.DEPARTMENT_CHARTS[n].load(company, filters))
-                        for n in names]
+    story_overview = readmodel.overview(company=company, filters=filters)
+    charts = [catalogue.DEPARTMENT_CHARTS[n] for n in names]
+    # The department's own charts pick from its overview (read once); company lines load the company's.
+    charts_with_rows = [(c, c.pick(story_overview) if c.pick else c.load(company, filters)) for c in charts]
     query = {k: v for k, v in filters.query().items() if k in ("from", "to")}
     cards = chart_cards(charts_with_rows, company=company, query=query, api_name="api-department-dashboard-chart",
                         export_name="dashboards:department_export", extra={"department_id": dept.pk})
-    story_overview = readmodel.overview(company=company, filters=filters)
     return render(request, "dashboards/department.html", {
         **context, "cards": cards, "query": query, "story": story_overview.story,
         "sentences": narrative.headline_sentences(story_overview),
