@@ -17,7 +17,7 @@ import logging
 import pickle
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
@@ -64,6 +64,8 @@ def store(company, key, generation, valid_until, payload):
             sql.snapshot_store(company, key, generation, valid_until, payload)
     except IntegrityError:
         pass
+    except DatabaseError:  # the figures are computed and correct: a failed write only costs the next reader
+        logger.warning("dashboard snapshot %s of company %s was not stored", key, company.pk, exc_info=True)
 
 
 # ---------------------------------------------------------------- invalidation
@@ -90,7 +92,9 @@ def invalidate(company_id):
         dirty_companies().discard(company_id)
 
     bump.figures_company = company_id
-    transaction.on_commit(bump)
+    # robust: a failed bump (a connection cut after the commit) is logged, never the writer's error; the
+    # snapshot's maximum age (sql.SNAPSHOT_MAX_AGE) bounds how long its figures can then lag.
+    transaction.on_commit(bump, robust=True)
 
 
 def changed(sender, instance, raw=False, **kwargs):

@@ -267,13 +267,19 @@ FACTOR_NAMES = []
 
 # ---------------------------------------------------------------- the read model's rows (dashboards/readmodel.py)
 
+# A snapshot is recomputed after this long whatever happened: if a generation bump was lost (the writer's
+# connection died between its commit and the bump), a stale figure lasts minutes, not until the next change.
+SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
+
+
 def snapshot_payload(company, key):
     """The stored Overview of a view when it is of the company's current generation and still valid, else None."""
+    oldest = connection.ops.adapt_datetimefield_value(timezone.now() - SNAPSHOT_MAX_AGE)
     rows = fetch(company, """
         SELECT s.payload FROM dashboards_dashboardsnapshot s
         JOIN dashboards_figuresgeneration g ON g.company_id = s.company_id AND g.generation = s.generation
-        WHERE s.company_id = %(company)s AND s.view = %(key)s
-          AND (s.valid_until IS NULL OR s.valid_until > %(now)s)""", key=key, now=now_param())
+        WHERE s.company_id = %(company)s AND s.view = %(key)s AND s.computed_at > %(oldest)s
+          AND (s.valid_until IS NULL OR s.valid_until > %(now)s)""", key=key, now=now_param(), oldest=oldest)
     return rows[0][0] if rows else None
 
 

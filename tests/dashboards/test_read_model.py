@@ -70,3 +70,23 @@ def test_a_bulk_write_announced_by_the_import_signal_is_read_at_once(alpha, requ
     assert read(alpha.company).rounds[0].period == before.rounds[0].period  # a snapshot can't see such a write…
     figures_changed.send(sender=Round, company_id=alpha.company.pk)
     assert read(alpha.company).rounds[0].period == "2026-Q3"  # …until it is announced, as the import does
+
+
+def test_a_snapshot_is_recomputed_after_its_maximum_age(alpha, request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from dashboards.sql import SNAPSHOT_MAX_AGE
+
+    audit, answer_all = request.getfixturevalue("sales_audit"), answer_everything
+    head = alpha.user("department_head")
+    answer_all(audit, head)
+    with scope(company=alpha.company):
+        services.audit_submit(audit=audit, by=head)
+    first = read(alpha.company)
+    with time_machine.travel(timezone.now() + SNAPSHOT_MAX_AGE + datetime.timedelta(minutes=1), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            later = read(alpha.company)
+    assert len(queries) > 1  # recomputed, even though no bump announced a change
+    assert later.story.provisional.index == first.story.provisional.index
