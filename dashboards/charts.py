@@ -70,9 +70,34 @@ def period_axis(periods):
 
 
 def status_text(figure):
-    """'final · 5/5 departments' for a hover (the coverage travels with the figure)."""
+    """'final · imported · 5/5 departments' for a hover (the coverage and origin travel with the figure)."""
     labels = {"final": _("final"), "provisional": _("provisional"), "incomplete": _("incomplete")}
-    return f"{labels[figure.status]} · {figure.coverage.answered}/{figure.coverage.expected} " + _("departments")
+    origin = f" · {_('imported from history')}" if figure.imported else ""
+    return (f"{labels[figure.status]}{origin} · {figure.coverage.answered}/{figure.coverage.expected} "
+            + _("departments"))
+
+
+def imported_marks(periods, imported_periods):
+    """Layout shapes and labels that shade the columns of rounds brought in by the history import.
+
+    On a category axis a shape's x is the category's position, so each run of adjacent imported rounds
+    becomes one band from half a step before its first round to half a step after its last.
+    """
+    position = {period: i for i, period in enumerate(periods)}
+    marked = sorted(position[p] for p in set(imported_periods) if p in position)
+    runs = []
+    for i in marked:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    shapes = [{"type": "rect", "xref": "x", "yref": "paper", "x0": first - 0.5, "x1": last + 0.5, "y0": 0, "y1": 1,
+               "fillcolor": "#e8e8e8", "opacity": 0.5, "line": {"width": 0}, "layer": "below"}
+              for first, last in runs]
+    labels = [{"text": _("imported"), "xref": "x", "yref": "paper", "x": (first + last) / 2, "y": 0.01,
+               "yanchor": "bottom", "showarrow": False, "font": {"size": 11, "color": "#444444"}}
+              for first, last in runs]
+    return {"shapes": shapes, "annotations": labels} if runs else {}
 
 
 def system_index(story):
@@ -103,9 +128,10 @@ def system_index(story):
             "marker": {"size": 11, "symbol": "circle-open", "color": "#555555"},
             "customdata": [status_text(r) for r in anchor + provisional], "hovertemplate": hover,
         })
-    return {"data": data, "layout": layout(title, xaxis=period_axis([r.period for r in scored]),
-                                           yaxis=score_axis(_("System index")),
-                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})}
+    periods = [r.period for r in scored]
+    return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis(_("System index")),
+                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+                                           **imported_marks(periods, [r.period for r in scored if r.imported]))}
 
 
 def factor_lines(points, title=None, dashed=False):
@@ -142,7 +168,8 @@ def factor_lines(points, title=None, dashed=False):
             "hovertemplate": "%{x} · %{text} (" + _("provisional") + ")<extra></extra>",
         })
     return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis(),
-                                           hovermode="x unified")}
+                                           hovermode="x unified",
+                                           **imported_marks(periods, [p.period for p in points if p.imported]))}
 
 
 def latest_vs_previous(comparison):

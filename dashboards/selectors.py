@@ -58,6 +58,7 @@ class RoundRow:
     pending: int
     missing: int
     in_progress: bool = False  # deadline ahead and not everyone submitted: its scores are provisional
+    imported: bool = False  # brought in by the history import (its real dates, scored by the same code)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class FactorPoint:
     completion: float | None
     accountable_department: str | None
     provisional: bool = False  # from a round still open: drawn apart, never compared as final
+    imported: bool = False  # from a round brought in by the history import: marked on the charts
 
 
 @dataclass
@@ -182,7 +184,7 @@ def round_rows(*, company, filters):
     """One row per round in range (oldest first): system index, its change, completion, punctuality. 1 query."""
     result, previous_index = [], None
     for (round_id, period, period_start, index, expected_count, submitted_count, running, n_audits, on_time, late,
-         pending, missing) in sql.round_rows(company, filters):
+         pending, missing, imported) in sql.round_rows(company, filters):
         index = as_float(index)
         if filters.department:
             expected, submitted = n_audits, on_time + late
@@ -194,6 +196,7 @@ def round_rows(*, company, filters):
             system_index=index, index_change=change, expected=expected, submitted=submitted,
             completion=round(submitted / expected, 4) if expected else None,
             on_time=on_time, late=late, pending=pending, missing=missing, in_progress=bool(running),
+            imported=bool(imported),
         ))
         if not running:  # changes are measured between settled rounds
             previous_index = index if index is not None else previous_index
@@ -216,10 +219,10 @@ def factor_series(*, company, filters, accountable=None):
             period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
             departments_answered=answered,
             completion=round(submitted / expected, 4) if expected else None,
-            accountable_department=accountable_name, provisional=bool(running),
+            accountable_department=accountable_name, provisional=bool(running), imported=bool(imported),
         )
         for (period, key, name_en, name_ru, answered, accountable_name, expected, submitted, score, running,
-             _round_id, _accountable_id) in rows
+             _round_id, _accountable_id, imported) in rows
     ]
 
 
@@ -238,9 +241,9 @@ def department_factor_series(*, company, filters, department):
         FactorPoint(
             period=period, factor=key, factor_name=name_ru if ru and name_ru else name_en, score=score,
             departments_answered=1 if score is not None else 0, completion=1.0 if submitted else 0.0,
-            accountable_department=accountable.get(key), provisional=bool(running),
+            accountable_department=accountable.get(key), provisional=bool(running), imported=bool(imported),
         )
-        for period, key, name_en, name_ru, score, submitted, running
+        for period, key, name_en, name_ru, score, submitted, running, imported
         in sql.department_factor_scores(company, filters, department)
     ]
 

@@ -94,7 +94,8 @@ PUNCTUALITY = """COUNT(a.id),
 
 def round_rows(company, filters):
     """(id, period, period_start, system_index, expected, submitted, running, audits, on time, late, pending,
-    missing) per round in range, oldest first; with a department filter the counts are that department's."""
+    missing, imported) per round in range, oldest first; with a department filter the counts are that
+    department's."""
     where = Where("r.company_id = %(company)s").period_range(filters)
     join = "a.round_id = r.id"
     if filters.department is not None:
@@ -102,22 +103,23 @@ def round_rows(company, filters):
         where.params["department"] = filters.department.pk
     return fetch(company, f"""
         SELECT r.id, r.period, r.period_start, CAST(r.system_index AS FLOAT), r.expected_count, r.submitted_count,
-               CASE WHEN {RUNNING} THEN 1 ELSE 0 END, {PUNCTUALITY}
+               CASE WHEN {RUNNING} THEN 1 ELSE 0 END, {PUNCTUALITY}, r.is_imported
         FROM audits_round r LEFT JOIN audits_departmentaudit a ON {join}
         WHERE {where}
-        GROUP BY r.id, r.period, r.period_start, r.system_index, r.expected_count, r.submitted_count, r.deadline
+        GROUP BY r.id, r.period, r.period_start, r.system_index, r.expected_count, r.submitted_count, r.deadline,
+                 r.is_imported
         ORDER BY r.period_start""", now=now_param(), **where.params)
 
 
 def company_factor_scores(company, filters):
     """(period, factor key, name_en, name_ru, departments answered, accountable department, expected, submitted,
-    score, running, round id, accountable department id) per round in range and factor, in round and catalogue
-    order; a running round's scores are provisional."""
+    score, running, round id, accountable department id, imported) per round in range and factor, in round and
+    catalogue order; a running round's scores are provisional."""
     where = Where("s.company_id = %(company)s").period_range(filters)
     return fetch(company, f"""
         SELECT r.period, f.key, f.name_en, f.name_ru, s.departments_answered, d.name, r.expected_count,
                r.submitted_count, CAST(s.score AS FLOAT), CASE WHEN {RUNNING} THEN 1 ELSE 0 END, r.id,
-               s.accountable_department_id
+               s.accountable_department_id, r.is_imported
         FROM audits_roundfactorscore s JOIN audits_round r ON r.id = s.round_id
         JOIN audits_factor f ON f.id = s.factor_id LEFT JOIN accounts_department d ON d.id = s.accountable_department_id
         WHERE {where}
@@ -125,12 +127,14 @@ def company_factor_scores(company, filters):
 
 
 def department_factor_scores(company, filters, department):
-    """(period, factor key, name_en, name_ru, score, submitted?, running) of one department's audits in range."""
+    """(period, factor key, name_en, name_ru, score, submitted?, running, imported) of one department's audits in
+    range."""
     where = Where("s.company_id = %(company)s", "a.department_id = %(department)s",
                   department=department.pk).period_range(filters)
     return fetch(company, f"""
         SELECT r.period, f.key, f.name_en, f.name_ru, CAST(s.score AS FLOAT),
-               CASE WHEN a.first_submitted_at IS NULL THEN 0 ELSE 1 END, CASE WHEN {RUNNING} THEN 1 ELSE 0 END
+               CASE WHEN a.first_submitted_at IS NULL THEN 0 ELSE 1 END, CASE WHEN {RUNNING} THEN 1 ELSE 0 END,
+               r.is_imported
         FROM audits_factorscore s JOIN audits_departmentaudit a ON a.id = s.audit_id
         JOIN audits_round r ON r.id = a.round_id JOIN audits_factor f ON f.id = s.factor_id
         WHERE {where}

@@ -75,6 +75,7 @@ class RoundFigure:
     index: float | None
     coverage: Coverage
     incomplete: bool  # final, but under the minimum coverage
+    imported: bool = False  # brought in by the history import: same scoring, the file's dates
 
     @property
     def status(self):
@@ -89,7 +90,8 @@ class RoundFigure:
     def as_dict(self):
         return {"round_id": self.round_id, "period": self.period, "status": self.status,
                 "provisional": self.provisional, "incomplete": self.incomplete, "index": self.index,
-                "index_display": self.index_display, "coverage": self.coverage.as_dict()}
+                "index_display": self.index_display, "coverage": self.coverage.as_dict(),
+                "imported": self.imported}
 
 
 @dataclass
@@ -340,7 +342,8 @@ def round_figures(rounds, rules, question_counts=None):
         share = coverage.share
         incomplete = not row.in_progress and (share is None or share * 100 < rules.min_coverage)
         figures.append(RoundFigure(round_id=row.round_id, period=row.period, provisional=row.in_progress,
-                                   index=row.system_index, coverage=coverage, incomplete=incomplete))
+                                   index=row.system_index, coverage=coverage, incomplete=incomplete,
+                                   imported=row.imported))
     return figures
 
 

@@ -19,6 +19,12 @@ def status_label(status):
             "incomplete": pgettext("round status", "incomplete")}[status]
 
 
+def round_status(status, imported):
+    """The status cell: 'final', or 'final, imported' for a round brought in by the history import."""
+    label = status_label(status)
+    return _("%(status)s, imported") % {"status": label} if imported else label
+
+
 def change(latest, previous):
     """A displayed change: the difference of the displayed (rounded) values, so the table adds up."""
     return None if latest is None or previous is None else whole(latest) - whole(previous)
@@ -35,7 +41,7 @@ class Table:
 def system_index(story):
     return Table(_("System index over rounds"), [_("Round"), _("Status"), _("System index"),
                                                  _("Departments answered"), _("Expected")],
-                 [[r.period, status_label(r.status), whole(r.index), r.coverage.answered, r.coverage.expected]
+                 [[r.period, round_status(r.status, r.imported), whole(r.index), r.coverage.answered, r.coverage.expected]
                   for r in story.rounds])
 
 
@@ -43,7 +49,7 @@ def factor_points(points, caption=None):
     return Table(caption or _("The seven factors over rounds"),
                  [_("Round"), _("Status"), _("Factor"), _("Score"), _("Departments answered"), _("Completion"),
                   _("Accountable")],
-                 [[p.period, status_label("provisional" if p.provisional else "final"), p.factor_name, whole(p.score),
+                 [[p.period, round_status("provisional" if p.provisional else "final", p.imported), p.factor_name, whole(p.score),
                    p.departments_answered, None if p.completion is None else whole(p.completion * 100),
                    p.accountable_department or ""]
                   for p in points])
