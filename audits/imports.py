@@ -55,11 +55,36 @@ COLUMN_LABELS = {
     "comment": gettext_lazy("comment"), "submitted": gettext_lazy("submitted"), "opened": gettext_lazy("opened"),
     "deadline": gettext_lazy("deadline"), "row": gettext_lazy("row"),
 }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one kind of file: headers in both languages, aliases, labels for errors, and a row limit.
+
+    The history of past rounds is one layout; the scorecard imports (activity, plans, ratings) are others,
+    read by the same functions below.
+    """
+
+    columns: dict  # column → (English header, Russian header, required)
+    aliases: dict = field(default_factory=dict)  # column → other accepted headers
+    labels: dict = field(default_factory=dict)  # column → translated name in error messages
+    one_of: tuple = ()  # at least one of these optional columns must be present
+    max_rows: int = MAX_ROWS
+
+    def header(self):
+        return [f"{english[:1].upper()}{english[1:]} / {russian[:1].upper()}{russian[1:]}"
+                for english, russian, _r in self.columns.values()]
+
+    def label(self, column):
+        return str(self.labels.get(column, column))
+
+
+HISTORY = Layout(columns=COLUMNS, aliases=EXTRA_ALIASES, labels=COLUMN_LABELS, one_of=("question", "factor"))
 MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def template_header():
-    return [f"{english.capitalize()} / {russian.capitalize()}" for english, russian, _required in COLUMNS.values()]
+    return HISTORY.header()
 
 
 # ---------------------------------------------------------------- reading the table
@@ -146,37 +171,38 @@ def _header_names(value):
     return {text, *(part.strip() for part in text.split("/"))}
 
 
-def map_headers(header, merged):
+def map_headers(header, merged, layout=HISTORY):
     """Column name → index; a missing required column raises with the expected headers."""
     positions = {}
     for index, value in enumerate(header):
         names = _header_names(value)
-        for column, (english, russian, _required) in COLUMNS.items():
-            if column not in positions and names & {english, russian, *EXTRA_ALIASES.get(column, ())}:
+        for column, (english, russian, _required) in layout.columns.items():
+            accepted = {english, russian, *layout.aliases.get(column, ())}
+            if column not in positions and names & {name.casefold() for name in accepted}:
                 positions[column] = index
-    missing = [column for column, (_e, _r, required) in COLUMNS.items() if required and column not in positions]
-    if "question" not in positions and "factor" not in positions:
-        missing.append("question")
+    missing = [column for column, (_e, _r, required) in layout.columns.items() if required and column not in positions]
+    if layout.one_of and not any(column in positions for column in layout.one_of):
+        missing.append(layout.one_of[0])
     if missing:
         hint = _(" Header cells %(range)s are merged: give every column its own header cell.") % {
             "range": merged[1]} if 1 in merged else ""
         raise ValidationError(
             _("Wrong headers: missing %(missing)s. The first row must name the columns: %(expected)s.") % {
-                "missing": ", ".join(str(COLUMN_LABELS[c]) for c in missing),
-                "expected": "; ".join(template_header())} + hint)
+                "missing": ", ".join(layout.label(c) for c in missing),
+                "expected": "; ".join(layout.header())} + hint)
     if 1 in merged:
         raise ValidationError(_("Header cells %(range)s are merged: give every column its own header cell.") % {
             "range": merged[1]})
     return positions
 
 
-def table_records(file_name, content):
+def table_records(file_name, content, layout=HISTORY):
     """(records, encoding): one dict per non-empty row {"line": n, column: raw value}; raises for file errors."""
     table = read_table(file_name, content)
     if not table.rows or all(_blank(v) for v in table.rows[0][1]):
         raise ValidationError(_("The file has no header row. The first row must name the columns: %(expected)s.") % {
-            "expected": "; ".join(template_header())})
-    positions = map_headers(table.rows[0][1], table.merged_lines)
+            "expected": "; ".join(layout.header())})
+    positions = map_headers(table.rows[0][1], table.merged_lines, layout)
     records = []
     for line, values in table.rows[1:]:
         if all(_blank(v) for v in values):
@@ -188,11 +214,11 @@ def table_records(file_name, content):
         records.append(record)
     if not records:
         raise ValidationError(_("The file has a header but no rows."))
-    if len(records) > MAX_ROWS:
+    if len(records) > layout.max_rows:
         raise ValidationError(ngettext(
             "The file has %(n)s row; import at most %(max)s at a time.",
             "The file has %(n)s rows; import at most %(max)s at a time.", len(records)) % {
-            "n": len(records), "max": MAX_ROWS})
+            "n": len(records), "max": layout.max_rows})
     return records, table.encoding
 
 
@@ -206,6 +232,16 @@ def text_of(value):
     return str(value).strip()
 
 
+def cell_errors(record):
+    """(column, message) for cells a history must not hold: merged cells and formulas (values only)."""
+    if record.get("merged"):
+        yield "row", _("Cells %(range)s are merged: unmerge them and fill every cell.") % {"range": record["merged"]}
+    for column, value in record.items():
+        if isinstance(value, str) and value.startswith("=") and column not in ("line", "merged"):
+            yield column, _("The cell holds a formula (%(formula)s): paste the values, not formulas.") % {
+                "formula": value[:40]}
+
+
 def parse_day(value):
     """A date from a cell: a spreadsheet date, 2025-06-30, 30.06.2025 or 30/06/2025."""
     if isinstance(value, datetime.datetime):
@@ -213,6 +249,13 @@ def parse_day(value):
     if isinstance(value, datetime.date):
         return value
     text = text_of(value)
+    try:  # the two common shapes without strptime, which dominated the check of large files
+        if len(text) == 10 and text[4] == "-":
+            return datetime.date.fromisoformat(text)
+        if len(text) == 10 and text[2] == "." and text[5] == ".":
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    except ValueError:
+        pass
     for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
@@ -260,7 +303,7 @@ class Row:
         return (self.period.name, self.department_id) if self.period and self.department_id else None
 
 
-def error_list(rows):
+def error_list(rows, layout=HISTORY):
     """[{"row", "column", "message"}] for every error, in row order."""
-    return [{"row": row.line, "column": str(COLUMN_LABELS.get(column, column)), "message": message}
+    return [{"row": row.line, "column": layout.label(column), "message": message}
             for row in rows for column, message in row.errors.items()]

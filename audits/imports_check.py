@@ -18,6 +18,7 @@ from .imports import (
     NO,
     YES,
     Row,
+    cell_errors,
     is_not_applicable,
     parse_day,
     parse_decimal,
@@ -88,13 +89,8 @@ def build_context(*, company, questionnaire=None, today=None):
 # ---------------------------------------------------------------- one row
 
 def _check_cells(row, record):
-    if record.get("merged"):
-        row.error("row", _("Cells %(range)s are merged: unmerge them and fill every cell.") % {
-            "range": record["merged"]})
-    for column, value in record.items():
-        if isinstance(value, str) and value.startswith("=") and column not in ("line", "merged"):
-            row.error(column, _("The cell holds a formula (%(formula)s): paste the values, not formulas.") % {
-                "formula": value[:40]})
+    for column, message in cell_errors(record):
+        row.error(column, message)
 
 
 def _check_period(row, record, ctx):

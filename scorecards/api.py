@@ -148,7 +148,7 @@ class ActivityBulkUpsertView(ScorecardAPIView):
 
     def _checked_rows(self, raw_rows, period):
         rows = [Row(line=i, email=r["email"].strip().lower(), date=r["date"],
-                    counts={m: r[m] for m in METRICS}) for i, r in enumerate(raw_rows)]
+                    values={m: r[m] for m in METRICS}) for i, r in enumerate(raw_rows)]
         check_rows(company=self.company, rows=rows, period=period, today=selectors.local_today(self.company))
         editable = set(self._editable_manager_ids())
         for row in rows:

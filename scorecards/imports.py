@@ -1,57 +1,123 @@
-"""Reading activity files (CSV in UTF-8 with or without BOM or Windows-1251, or XLSX) into checked rows.
+"""Reading scorecard history files into checked rows: activity per manager per day, plans and results per
+manager and period, knowledge ratings per manager and period. Nothing here writes.
 
-Nothing here writes: `preview` returns every row with its errors, and services.upload_apply applies a
-file only when every row is clean.
+One kind per file, chosen on the upload form (or by the API path): each kind has its own columns, template
+and natural key, so the preview's table and errors speak of that kind only. The file itself is read by
+the history import's reader (audits.imports.table_records with a Layout): CSV in UTF-8 with or without a
+BOM, UTF-16 or Windows-1251 with `;`, `,` or tab; XLSX from its first sheet with formulas and merged cells
+reported; empty rows skipped. `preview` returns every row with its errors (row number and column) and how
+many rows would be new or replace stored ones; services.upload_apply applies a file only when it is clean.
 """
 
-import csv
 import datetime
-import io
-import zipfile
+import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from audits.imports import decode, delimiter_of
+from audits.imports import Layout, cell_errors, error_list, parse_day, parse_decimal, table_records, text_of
+from audits.periods import parse_period
 
 from .diagnosis import METRICS
-from .services import activity_errors, manager_problem
+from .models import ActivityEntry, ImportBatch, KnowledgeRating, PlanResult
+from .services import MAX_PLAN_DEALS, MAX_REVENUE, activity_errors, manager_problem, plan_error
 
 MAX_UPLOAD_BYTES = 8 * 2**20
 MAX_ROWS = 50_000
-EXPECTED_HEADERS = ["email", "date", "calls", "meetings", "proposals"]
-HEADER_ALIASES = {
-    "email": {"email", "e-mail", "почта", "электронная почта", "email менеджера"},
-    "date": {"date", "day", "дата", "день"},
-    "calls": {"calls", "звонки", "звонков"},
-    "meetings": {"meetings", "встречи", "встреч"},
-    "proposals": {"proposals", "proposals sent", "кп", "коммерческие предложения", "предложения"},
+MAX_SHOWN_ERRORS = 500
+MIN_YEAR = 1970  # older "history" is a typo
+ACTIVITY, PLANS, RATINGS = "activity", "plans", "ratings"
+KIND_LABELS = {
+    ACTIVITY: gettext_lazy("Activity per manager per day"),
+    PLANS: gettext_lazy("Plans and results per manager and period"),
+    RATINGS: gettext_lazy("Knowledge ratings per manager and period"),
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y")
+KINDS = tuple(KIND_LABELS)
+
+LABELS = {
+    "email": gettext_lazy("email"), "manager": gettext_lazy("email"), "date": gettext_lazy("date"),
+    "period": gettext_lazy("period"), "calls": gettext_lazy("calls"), "meetings": gettext_lazy("meetings"),
+    "proposals": gettext_lazy("proposals"), "plan_deals": gettext_lazy("planned deals"),
+    "actual_deals": gettext_lazy("deals won"), "plan_revenue": gettext_lazy("planned revenue"),
+    "actual_revenue": gettext_lazy("revenue"), "rating": gettext_lazy("rating"), "note": gettext_lazy("note"),
+    "row": gettext_lazy("row"),
+}
+EMAIL = {"email": ("email", "почта", True)}
+EMAIL_ALIASES = {"email": {"e-mail", "электронная почта", "email менеджера", "manager", "менеджер"}}
+PERIOD = {"period": ("period", "период", True)}
+LAYOUTS = {
+    ACTIVITY: Layout(
+        columns={**EMAIL, "date": ("date", "дата", True), "calls": ("calls", "звонки", True),
+                 "meetings": ("meetings", "встречи", True), "proposals": ("proposals", "КП", True)},
+        aliases={**EMAIL_ALIASES, "date": {"day", "день"}, "calls": {"звонков"}, "meetings": {"встреч"},
+                 "proposals": {"proposals sent", "коммерческие предложения", "предложения"}},
+        labels=LABELS, max_rows=MAX_ROWS),
+    PLANS: Layout(
+        columns={**EMAIL, **PERIOD, "plan_deals": ("planned deals", "план сделок", False),
+                 "actual_deals": ("deals won", "выиграно сделок", False),
+                 "plan_revenue": ("planned revenue", "план выручки", False),
+                 "actual_revenue": ("revenue", "выручка", False)},
+        aliases={**EMAIL_ALIASES, "plan_deals": {"plan deals", "сделок по плану"},
+                 "actual_deals": {"actual deals", "deals", "сделки", "сделок"},
+                 "plan_revenue": {"plan revenue", "выручка по плану"},
+                 "actual_revenue": {"actual revenue", "фактическая выручка", "выручка факт"}},
+        labels=LABELS, one_of=("plan_deals", "plan_revenue"), max_rows=MAX_ROWS),
+    RATINGS: Layout(
+        columns={**EMAIL, **PERIOD, "rating": ("rating", "оценка", True), "note": ("note", "примечание", False)},
+        aliases={**EMAIL_ALIASES, "rating": {"score", "knowledge rating", "оценка знаний", "балл"},
+                 "note": {"comment", "комментарий"}},
+        labels=LABELS, max_rows=MAX_ROWS),
+}
+MODELS = {ACTIVITY: ActivityEntry, PLANS: PlanResult, RATINGS: KnowledgeRating}
+# Kinds whose rows may name a manager deactivated since: their services keep history of people who left.
+INACTIVE_ALLOWED = {PLANS, RATINGS}
+
+
+def content_hash(content):
+    return hashlib.sha256(content).hexdigest()
 
 
 @dataclass
 class Row:
     line: int
-    email: str
-    date: datetime.date | None
-    counts: dict
+    email: str = ""
+    date: datetime.date | None = None  # activity
+    period: object = None  # audits.periods.Period (plans, ratings)
+    values: dict = field(default_factory=dict)
     manager_id: int | None = None
     errors: dict = field(default_factory=dict)
 
+    def error(self, column, message):
+        self.errors.setdefault(column, message)
+
+    @property
+    def counts(self):
+        return self.values
+
+    @property
+    def key(self):
+        """The natural key in the file: (email, date) or (email, period)."""
+        when = self.date if self.date is not None else (self.period.name if self.period else None)
+        return (self.email, when) if self.email and when is not None else None
+
     @property
     def error_text(self):
-        return "; ".join(f"{name}: {message}" for name, message in self.errors.items())
+        return "; ".join(f"{LABELS.get(name, name)}: {message}" for name, message in self.errors.items())
 
 
 @dataclass
 class Preview:
+    kind: str = ACTIVITY
     rows: list = field(default_factory=list)
     file_errors: list = field(default_factory=list)
     encoding: str = ""
+    created: int = 0
+    updated: int = 0
+    already: object = None  # the ImportBatch that applied this very file before
 
     @property
     def error_rows(self):
@@ -59,84 +125,27 @@ class Preview:
 
     @property
     def ok(self):
-        return not self.file_errors and bool(self.rows) and not self.error_rows
+        return not self.file_errors and bool(self.rows) and not self.error_rows and self.already is None
 
     def valid_rows(self):
-        return [(r.manager_id, r.date, r.counts) for r in self.rows if not r.errors]
+        """[(manager id, date or period name, values)] of the clean rows."""
+        return [(r.manager_id, r.date if r.date is not None else r.period.name, r.values)
+                for r in self.rows if not r.errors]
+
+    def errors(self):
+        return error_list(self.rows, LAYOUTS[self.kind])
+
+    def data(self):
+        """The preview as JSON (API): counts, what would be created or replaced, the first errors."""
+        errors = self.errors()
+        return {
+            "kind": self.kind, "encoding": self.encoding, "rows_read": len(self.rows),
+            "rows_with_errors": len(self.error_rows), "created": self.created, "updated": self.updated,
+            "error_count": len(errors), "errors": errors[:MAX_SHOWN_ERRORS], "file_errors": list(self.file_errors),
+        }
 
 
-def _csv_rows(content):
-    text, encoding = decode(content)
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter_of(lines[0] if lines else ""))
-    try:
-        return list(reader), encoding
-    except csv.Error as exc:  # an unterminated quote swallowing the file, a cell over the size limit
-        raise ValidationError(_("This is not a readable CSV file (%(problem)s). Save it again as CSV or XLSX.") % {
-            "problem": exc}) from None
-
-
-def _xlsx_rows(content):
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError(_("This is not a readable XLSX workbook.")) from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)], "xlsx"
-    finally:
-        book.close()
-
-
-def read_table(file_name, content):
-    """All rows of the file (header first) and the encoding that read it."""
-    if file_name.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _xlsx_rows(content)
-    return _csv_rows(content)
-
-
-def _header_key(value):
-    return str(value or "").strip().strip("\ufeff").casefold()
-
-
-def map_headers(header):
-    """Field → column index; a missing column raises with the list of expected headers."""
-    positions = {}
-    for index, value in enumerate(header):
-        key = _header_key(value)
-        for name, aliases in HEADER_ALIASES.items():
-            if key in aliases and name not in positions:
-                positions[name] = index
-    missing = [name for name in EXPECTED_HEADERS if name not in positions]
-    if missing:
-        raise ValidationError(
-            _("Wrong headers: missing %(missing)s. The first row must hold the columns: %(expected)s.") % {
-                "missing": ", ".join(missing), "expected": ", ".join(EXPECTED_HEADERS)})
-    return positions
-
-
-def parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value or "").strip()
-    try:  # the two common shapes without strptime, which dominated the preview of large files
-        if len(text) == 10 and text[4] == "-":
-            return datetime.date.fromisoformat(text)
-        if len(text) == 10 and text[2] == "." and text[5] == ".":
-            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
-    except ValueError:
-        pass
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(_("%(value)r is not a date; write 2026-10-05 or 05.10.2026.") % {"value": text[:40]})
-
+# ---------------------------------------------------------------- cells
 
 def parse_count(value):
     """A whole number from a cell; blank means 0."""
@@ -157,75 +166,213 @@ def parse_count(value):
         raise ValueError(_("%(value)r is not a whole number.") % {"value": text[:20]}) from None
 
 
-def _cell(values, index):
-    return values[index] if index < len(values) else None
-
-
-def _parse_row(line, values, positions):
-    errors, counts = {}, {}
-    email = str(_cell(values, positions["email"]) or "").strip().lower()
-    if not email:
-        errors["email"] = _("The email is empty.")
+def parse_money(value):
+    """An amount ≥ 0 with at most two decimals; blank means 0; `1 234,50` and `1234.50` both read."""
+    if value is None or text_of(value) == "":
+        return Decimal("0")
     try:
-        day = parse_date(_cell(values, positions["date"]))
+        amount = parse_decimal(value)
+    except ValueError:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValueError(_("%(value)r is not an amount; write 1500000 or 1 500 000,50.") % {
+            "value": text_of(value)[:20]})
+    if amount < 0:
+        raise ValueError(_("An amount cannot be negative."))
+    if amount >= MAX_REVENUE or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("%(value)s is out of range: at most %(max)s with two decimals.") % {
+            "value": text_of(value)[:20], "max": f"{MAX_REVENUE - 1:,}".replace(",", " ")})
+    return amount
+
+
+def _manager_column_email(record):
+    return text_of(record.get("email")).lower()
+
+
+def _parse_day(row, value):
+    if text_of(value) == "":
+        row.error("date", _("The date is empty."))
+        return
+    try:
+        row.date = parse_day(value)
     except ValueError as exc:
-        day, errors["date"] = None, str(exc)
+        row.error("date", str(exc))
+        return
+    if row.date.year < MIN_YEAR:
+        row.error("date", _("%(day)s is before %(year)s; check the year.") % {"day": row.date.isoformat(),
+                                                                             "year": MIN_YEAR})
+
+
+def _parse_period(row, value, today):
+    text = text_of(value)
+    try:
+        row.period = parse_period(text)
+    except ValueError:
+        row.error("period", _("%(value)r is not a period: write 2025-Q2, 2025-05, 2025-H1 or 2025.") % {
+            "value": text[:20]})
+        return
+    if row.period.year < MIN_YEAR:
+        row.error("period", _("%(period)s is before %(year)s; check the year.") % {"period": row.period.name,
+                                                                                   "year": MIN_YEAR})
+    elif row.period.start > today:
+        row.error("period", _("%(period)s is in the future; import plans, results and ratings of periods that "
+                              "have started.") % {"period": row.period.name})
+
+
+def _whole(row, column, value, *, maximum):
+    try:
+        number = parse_count(value)
+    except ValueError as exc:
+        row.error(column, str(exc))
+        return 0
+    if not 0 <= number <= maximum:
+        row.error(column, _("%(value)s is outside the range 0–%(max)s.") % {"value": number, "max": maximum})
+    return number
+
+
+def _parse_activity(row, record, today):
+    _parse_day(row, record.get("date"))
     for metric in METRICS:
         try:
-            counts[metric] = parse_count(_cell(values, positions[metric]))
+            row.values[metric] = parse_count(record.get(metric))
         except ValueError as exc:
-            counts[metric], errors[metric] = 0, str(exc)
-    return Row(line=line, email=email, date=day, counts=counts, errors=errors)
+            row.values[metric] = 0
+            row.error(metric, str(exc))
 
 
-def _is_blank(values):
-    return all(v is None or not str(v).strip() for v in values)
+def _parse_plan(row, record, today):
+    _parse_period(row, record.get("period"), today)
+    for column in ("plan_deals", "actual_deals"):
+        row.values[column] = _whole(row, column, record.get(column), maximum=MAX_PLAN_DEALS)
+    for column in ("plan_revenue", "actual_revenue"):
+        try:
+            row.values[column] = parse_money(record.get(column))
+        except ValueError as exc:
+            row.values[column] = Decimal("0")
+            row.error(column, str(exc))
+    if not any(name in row.errors for name in row.values):
+        message = plan_error(plan_deals=row.values["plan_deals"], plan_revenue=row.values["plan_revenue"])
+        if message:
+            row.error("plan_deals", message)
 
+
+def _parse_rating(row, record, today):
+    _parse_period(row, record.get("period"), today)
+    if text_of(record.get("rating")) == "":
+        row.error("rating", _("The rating is empty."))
+    row.values["score"] = _whole(row, "rating", record.get("rating"), maximum=100)
+    note = text_of(record.get("note")).replace("\x00", "")
+    if len(note) > 300:
+        row.error("note", _("The note is longer than 300 characters."))
+    row.values["note"] = note[:300]
+
+
+PARSERS = {ACTIVITY: _parse_activity, PLANS: _parse_plan, RATINGS: _parse_rating}
+
+
+def parse_record(kind, record, today):
+    """One raw record {"line": n, column: value} as a Row with its cell errors (no database)."""
+    row = Row(line=record["line"], email=_manager_column_email(record))
+    for column, message in cell_errors(record):
+        row.error(column, message)
+    if not row.email:
+        row.error("email", _("The email is empty."))
+    PARSERS[kind](row, record, today)
+    return row
+
+
+# ---------------------------------------------------------------- across rows and against the company
 
 def _managers_by_email(company, emails):
     members = company.memberships.filter(user__email__in=emails).select_related("user")
     return {m.user.email.lower(): m for m in members}
 
 
-def check_rows(*, company, rows, period, today):
-    """Add manager, date, count and duplicate errors to parsed rows (one query for all managers)."""
+def _check_manager(row, manager, *, company, kind, allowed):
+    if manager is not None and kind in INACTIVE_ALLOWED and not manager.is_active and \
+            manager.company_id == company.pk and manager.role == Role.SALES_MANAGER:
+        problem = None
+    else:
+        problem = manager_problem(manager, company=company)
+    if problem is None and allowed is not None and manager.pk not in allowed:
+        problem = _("%(who)s is not in a team you manage.") % {"who": row.email}
+    if problem:
+        row.error("manager", problem)
+    elif manager is not None:
+        row.manager_id = manager.pk
+
+
+def check_rows(*, company, rows, period=None, today, kind=ACTIVITY, allowed=None):
+    """Add manager, date, range and duplicate errors to parsed rows (one query for all managers).
+
+    `allowed`: the manager ids the uploader may write for (None: every sales manager of the company).
+    """
     managers = _managers_by_email(company, {r.email for r in rows if r.email})
     seen = {}
     for row in rows:
-        manager = managers.get(row.email)
-        problem = manager_problem(manager, company=company) if row.email else None
-        row.manager_id = manager.pk if manager is not None and manager.role == Role.SALES_MANAGER else None
-        errors = activity_errors(manager_error=problem, day=row.date, counts=row.counts, today=today, period=period)
-        for name, message in errors.items():
-            row.errors.setdefault(name, message)
-        if row.email and row.date:
-            first = seen.setdefault((row.email, row.date), row.line)
+        if row.email:
+            _check_manager(row, managers.get(row.email), company=company, kind=kind, allowed=allowed)
+        if kind == ACTIVITY:
+            errors = activity_errors(day=row.date, counts=row.values, today=today, period=period)
+            for name, message in errors.items():
+                row.error(name, message)
+        if row.key is not None:
+            first = seen.setdefault(row.key, row.line)
             if first != row.line:
-                row.errors["row"] = _("Duplicate of row %(line)s: the same manager and date.") % {"line": first}
+                row.errors["row"] = (_("Duplicate of row %(line)s: the same manager and date.") if kind == ACTIVITY
+                                     else _("Duplicate of row %(line)s: the same manager and period.")) % {
+                    "line": first}
     return rows
 
 
-def preview(*, company, file_name, content, period=None, today):
-    """Every row of the file with its errors; nothing is saved."""
-    result = Preview()
-    try:
-        table, result.encoding = read_table(file_name, content)
-        if not table or _is_blank(table[0]):
-            raise ValidationError(_("The file has no header row. Expected columns: %(expected)s.") % {
-                "expected": ", ".join(EXPECTED_HEADERS)})
-        positions = map_headers(table[0])
-    except ValidationError as exc:
-        result.file_errors = exc.messages
-        return result
-    body = [(n, values) for n, values in enumerate(table[1:], start=2) if not _is_blank(values)]
-    if not body:
-        result.file_errors = [_("The file has a header but no rows.")]
-        return result
-    if len(body) > MAX_ROWS:
-        result.file_errors = [ngettext("The file has %(n)s row; import at most %(max)s at a time.",
-                                       "The file has %(n)s rows; import at most %(max)s at a time.", len(body)) % {
-            "n": len(body), "max": MAX_ROWS}]
-        return result
-    rows = [_parse_row(line, values, positions) for line, values in body]
-    result.rows = check_rows(company=company, rows=rows, period=period, today=today)
+def stored_keys(*, company, kind, keys):
+    """The (manager id, date or period) keys among `keys` that already have a row (one query)."""
+    if not keys:
+        return set()
+    model, column = MODELS[kind], "date" if kind == ACTIVITY else "period"
+    whens = {when for _m, when in keys}
+    found = model.objects.filter(company=company, manager_id__in={m for m, _w in keys}, **{f"{column}__in": whens})
+    return {key for key in found.values_list("manager_id", column) if key in keys}
+
+
+def check_records(*, company, kind, records, today, period=None, allowed=None):
+    """Rows of raw records (file lines or API rows), checked; with how many would be new or replace a row."""
+    rows = [parse_record(kind, record, today) for record in records]
+    check_rows(company=company, rows=rows, period=period, today=today, kind=kind, allowed=allowed)
+    result = Preview(kind=kind, rows=rows)
+    keys = {(manager_id, when) for manager_id, when, _values in result.valid_rows()}
+    result.updated = len(stored_keys(company=company, kind=kind, keys=keys))
+    result.created = len(keys) - result.updated
     return result
+
+
+def previous_upload(*, company, kind, digest):
+    """The file upload that already applied this very content as this kind, if any."""
+    return ImportBatch.objects.filter(company=company, kind="file", data_kind=kind, content_hash=digest,
+                                      applied_at__isnull=False).first()
+
+
+def preview(*, company, file_name, content, period=None, today, kind=ACTIVITY, allowed=None):
+    """Every row of the file with its errors; nothing is saved."""
+    try:
+        records, encoding = table_records(file_name, content, LAYOUTS[kind])
+    except ValidationError as exc:
+        return Preview(kind=kind, file_errors=exc.messages)
+    result = check_records(company=company, kind=kind, records=records, today=today, period=period, allowed=allowed)
+    result.encoding = encoding
+    result.already = previous_upload(company=company, kind=kind, digest=content_hash(content))
+    return result
+
+
+# ---------------------------------------------------------------- templates
+
+EXAMPLES = {
+    ACTIVITY: [["anna@example.com", "2026-10-05", 42, 3, 2], ["anna@example.com", "06.10.2026", 38, 2, 1]],
+    PLANS: [["anna@example.com", "2026-Q3", 12, 10, "3000000", "2650000,50"]],
+    RATINGS: [["anna@example.com", "2026-Q3", 75, "Knows the product line, weak on objections"]],
+}
+
+
+def template_rows(kind):
+    """The header in both languages and example rows to overwrite."""
+    return [LAYOUTS[kind].header(), *EXAMPLES[kind]]

@@ -150,12 +150,17 @@ class BatchKind(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """An upload waiting for confirmation, or an API bulk upsert remembered by its idempotency key."""
+    """An upload waiting for confirmation, or an API request (activity bulk upsert, history import) remembered by
+    its idempotency key."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     kind = models.CharField(max_length=8, choices=BatchKind.choices)
     request_hash = models.CharField(max_length=64, blank=True)
+    # What the rows are (activity, plans, ratings: scorecards.imports.KINDS); the bulk upsert API is activity.
+    data_kind = models.CharField(max_length=10, default="activity")
+    # SHA-256 of an uploaded file: the same file uploaded again is recognised as already imported.
+    content_hash = models.CharField(max_length=64, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     # The uploaded file, base64, kept only until the preview is confirmed (text so that exports and logs stay JSON).
     content_b64 = models.TextField(blank=True, default="")

@@ -30,10 +30,13 @@ from .models import (
     ScorecardSettings,
     Source,
 )
-from .selectors import local_today
+from .selectors import attempt_period, local_today
 
 MAX_DAILY_COUNT = 10_000  # more than this in a day is a typo, not a workload
+MAX_PLAN_DEALS = 1_000_000  # deals of one manager in one period; more is a typo
+MAX_REVENUE = 10**12  # PlanResult's revenue columns hold 14 digits with 2 decimals
 COUNT_FIELDS = dx.METRICS
+PLAN_FIELDS = ("plan_deals", "actual_deals", "plan_revenue", "actual_revenue")
 
 
 class IdempotencyConflict(Exception):
@@ -77,11 +80,16 @@ def norm_clear(*, company, manager):
 
 def day_off_add(*, company, manager, date, reason=""):
     _check_manager(company=company, manager=manager, allow_inactive=True)
+    taken = ValidationError({"date": _("This day is already marked as a day off.")})
     if DayOff.objects.filter(manager=manager, date=date).exists():
-        raise ValidationError({"date": _("This day is already marked as a day off.")})
+        raise taken
     day = DayOff(company=company, manager=manager, date=date, reason=reason)
     day.full_clean(validate_constraints=False)
-    day.save()
+    try:
+        with transaction.atomic():
+            day.save()
+    except IntegrityError:
+        raise taken from None  # the same day added by a concurrent request since the check above
     return day
 
 
@@ -197,34 +205,39 @@ def activity_save_days(*, company, manager, rows, today=None):
     return saved
 
 
-def apply_rows(*, company, rows, source):
-    """Upsert validated rows [(manager_id, date, counts)] in bulk: one read of the existing keys, then
-    INSERT … ON CONFLICT (manager, date) DO UPDATE in batches (bulk_update's CASE per row took minutes at 10k)."""
-    latest = {(manager_id, day): counts for manager_id, day, counts in rows}  # one row per key for ON CONFLICT
-    keys = set(latest)
-    existing = set()
-    if rows:
-        dates = [d for _m, d in keys]
-        candidates = ActivityEntry.objects.filter(company=company, manager_id__in={m for m, _d in keys},
-                                                  date__range=(min(dates), max(dates)))
-        existing = {key for key in candidates.values_list("manager_id", "date") if key in keys}
+def _bulk_upsert(*, model, company, rows, when, update_fields, **extra):
+    """Upsert rows [(manager_id, date or period, fields)] on (manager, `when`): one read of the existing keys,
+    then INSERT … ON CONFLICT DO UPDATE in batches (bulk_update's CASE per row took minutes at 10k rows).
+    Returns {"created", "updated"}."""
+    from .imports import stored_keys
+
+    latest = {(manager_id, key): fields for manager_id, key, fields in rows}  # one row per key for ON CONFLICT
+    kind = {ActivityEntry: "activity", PlanResult: "plans", KnowledgeRating: "ratings"}[model]
+    existing = stored_keys(company=company, kind=kind, keys=set(latest))
     now = timezone.now()
-    entries = [ActivityEntry(company=company, manager_id=manager_id, date=day, source=source, updated_at=now,
-                             **{m: counts[m] for m in COUNT_FIELDS})
-               for (manager_id, day), counts in latest.items()]
-    ActivityEntry.objects.bulk_create(entries, batch_size=1000, update_conflicts=True,
-                                      unique_fields=["manager", "date"],
-                                      update_fields=[*COUNT_FIELDS, "source", "updated_at"])
-    updated = len(keys & existing)
-    return {"created": len(keys) - updated, "updated": updated}
+    model.objects.bulk_create(
+        [model(company=company, manager_id=manager_id, updated_at=now, **{when: key}, **fields, **extra)
+         for (manager_id, key), fields in latest.items()],
+        batch_size=1000, update_conflicts=True, unique_fields=["manager", when],
+        update_fields=[*update_fields, *extra, "updated_at"])
+    return {"created": len(latest) - len(existing), "updated": len(existing)}
+
+
+def apply_rows(*, company, rows, source):
+    """Upsert validated activity rows [(manager_id, date, counts)] in bulk."""
+    rows = [(manager_id, day, {m: counts[m] for m in COUNT_FIELDS}) for manager_id, day, counts in rows]
+    return _bulk_upsert(model=ActivityEntry, company=company, rows=rows, when="date", update_fields=COUNT_FIELDS,
+                        source=source)
 
 
 # ---------------------------------------------------------------- activity: file upload (preview → apply)
 
-def upload_create(*, company, by, file_name, content, period=None):
+def upload_create(*, company, by, file_name, content, period=None, kind="activity"):
     """Keep an uploaded file until its preview is confirmed (nothing is imported yet)."""
-    from .imports import MAX_UPLOAD_BYTES
+    from .imports import KINDS, MAX_UPLOAD_BYTES, content_hash
 
+    if kind not in KINDS:
+        raise ValidationError({"kind": _("Choose what the file holds.")})
     if not content:
         raise ValidationError({"file": _("The file is empty.")})
     if len(content) > MAX_UPLOAD_BYTES:
@@ -232,13 +245,26 @@ def upload_create(*, company, by, file_name, content, period=None):
     # openpyxl names a broken workbook in the preview; here only the kind of file is checked.
     check_upload(file_name, content, allowed=("csv", "xlsx"), field="file", check_parts=False)
     return ImportBatch.objects.create(
-        company=company, key=f"upload-{secrets.token_hex(16)}", kind=BatchKind.FILE, file_name=file_name[:255],
+        company=company, key=f"upload-{secrets.token_hex(16)}", kind=BatchKind.FILE, data_kind=kind,
+        content_hash=content_hash(content), file_name=file_name[:255],
         content_b64=base64.b64encode(content).decode("ascii"), period=period.name if period else "", created_by=by,
     )
 
 
-def upload_apply(*, batch, today=None):
-    """Parse the kept file again and apply it all or nothing; returns the preview (with errors if any)."""
+def apply_checked(*, company, kind, rows, by, source):
+    """Write clean rows [(manager_id, date or period, values)] of one kind; returns {"created", "updated"}."""
+    if kind == "plans":
+        return plans_apply(company=company, rows=rows)
+    if kind == "ratings":
+        return ratings_apply(company=company, rows=rows, by=by)
+    return apply_rows(company=company, rows=rows, source=source)
+
+
+def upload_apply(*, batch, today=None, allowed=None):
+    """Check the kept file again and apply it all or nothing; returns (preview, summary or None).
+
+    `allowed`: the manager ids the confirming person may write for (None: every sales manager).
+    """
     from .imports import preview
 
     company = batch.company
@@ -248,13 +274,14 @@ def upload_apply(*, batch, today=None):
             raise ValidationError(_("This file was already imported."))
         period = parse_period(batch.period) if batch.period else None
         result = preview(company=company, file_name=batch.file_name, content=bytes(batch.content), period=period,
-                         today=today or local_today(company))
+                         today=today or local_today(company), kind=batch.data_kind, allowed=allowed)
         if not result.ok:
             return result, None
-        summary = apply_rows(company=company, rows=result.valid_rows(), source=Source.CSV)
+        summary = apply_checked(company=company, kind=batch.data_kind, rows=result.valid_rows(), by=batch.created_by,
+                                source=Source.CSV)
         batch.applied_at = timezone.now()
         batch.response = summary
-        batch.content_b64 = ""  # the rows live in ActivityEntry now; do not keep the file
+        batch.content_b64 = ""  # the rows live in their tables now; do not keep the file
         batch.save(update_fields=["applied_at", "response", "content_b64"])
     return result, summary
 
@@ -301,15 +328,48 @@ def activity_bulk_upsert(*, company, by, key, body, rows, today=None):
     return 200, response
 
 
+def history_rows_import(*, company, by, key, kind, body, records, period=None, dry_run=False, today=None):
+    """Check API rows of one kind and, unless `dry_run` or any row has an error, apply them once per key.
+
+    Returns (status, body): 200 with the preview for a dry run, 400 with it when a row has an error (nothing
+    written), 201 with what was created or replaced; a retry with the same key and body gets the first answer.
+    """
+    from .imports import check_records
+
+    request_hash = body_hash({"kind": kind, "body": body})
+    if not dry_run:
+        previous = stored_response(company=company, key=key, request_hash=request_hash)
+        if previous is not None:
+            return previous
+    result = check_records(company=company, kind=kind, records=records, today=today or local_today(company),
+                           period=period)
+    preview = result.data()
+    if dry_run or preview["error_count"]:
+        return (400 if preview["error_count"] else 200), {**preview, "dry_run": dry_run, "idempotency_key": key}
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(company=company, kind=BatchKind.API, key=key, data_kind=kind,
+                                               request_hash=request_hash, created_by=by)
+            summary = apply_checked(company=company, kind=kind, rows=result.valid_rows(), by=by, source=Source.API)
+            response = {"kind": kind, "rows": len(result.rows), **summary, "idempotency_key": key}
+            batch.response, batch.status_code, batch.applied_at = response, 201, timezone.now()
+            batch.save(update_fields=["response", "status_code", "applied_at"])
+    except IntegrityError:
+        previous = stored_response(company=company, key=key, request_hash=request_hash)
+        if previous is None:
+            raise ValidationError(_("A manager named in the rows changed meanwhile; nothing was imported.")) from None
+        return previous
+    return 201, response
+
+
 # ---------------------------------------------------------------- plans and results
 
 def plan_result_save(*, company, manager, period, plan_deals, actual_deals, plan_revenue, actual_revenue):
     _check_manager(company=company, manager=manager, allow_inactive=True)
     period = _as_period(period)
-    if not plan_deals and not plan_revenue:
-        raise ValidationError({"plan_deals": _(
-            "A plan of zero deals and zero revenue cannot be measured against: enter the planned deals or revenue, "
-            "or leave the row empty.")})
+    message = plan_error(plan_deals=plan_deals, plan_revenue=plan_revenue)
+    if message:
+        raise ValidationError({"plan_deals": message})
     row = PlanResult.objects.filter(manager=manager, period=period.name).first() or PlanResult(
         company=company, manager=manager, period=period.name)
     row.plan_deals, row.actual_deals = plan_deals, actual_deals
@@ -318,6 +378,19 @@ def plan_result_save(*, company, manager, period, plan_deals, actual_deals, plan
     row.full_clean(validate_constraints=False)
     row.save()
     return row
+
+
+def plan_error(*, plan_deals, plan_revenue):
+    """Why a plan cannot be measured against, or None (shared by the page, the API and the import)."""
+    if not plan_deals and not plan_revenue:
+        return _("A plan of zero deals and zero revenue cannot be measured against: enter the planned deals or "
+                 "revenue, or leave the row empty.")
+    return None
+
+
+def plans_apply(*, company, rows):
+    """Upsert checked plan rows [(manager_id, period name, {plan and actual fields})] in bulk."""
+    return _bulk_upsert(model=PlanResult, company=company, rows=rows, when="period", update_fields=PLAN_FIELDS)
 
 
 @transaction.atomic
@@ -356,6 +429,12 @@ def knowledge_rating_save(*, company, manager, period, score, by, note=""):
     return row
 
 
+def ratings_apply(*, company, rows, by):
+    """Upsert checked ratings [(manager_id, period name, {"score", "note"})] in bulk, rated by `by`."""
+    return _bulk_upsert(model=KnowledgeRating, company=company, rows=rows, when="period",
+                        update_fields=("score", "note"), rated_by=by)
+
+
 def knowledge_check_create(*, company, by, title, description=""):
     check = KnowledgeCheck(company=company, title=title, description=description, created_by=by)
     check.full_clean()
@@ -391,14 +470,22 @@ def knowledge_question_delete(*, question):
     question.delete()
 
 
-def knowledge_attempt_submit(*, check, manager, answers, period, now=None):
-    """Grade a manager's answers {question id: option index}; unanswered questions count as wrong."""
+def knowledge_attempt_submit(*, check, manager, answers, period=None, now=None):
+    """Grade a manager's answers {question id: option index}; unanswered questions count as wrong.
+
+    Without `period` the attempt counts in today's period (selectors.attempt_period). An answer to a question
+    the check does not ask, or an option the question does not have, is an error keyed by the question id.
+    """
     _check_manager(company=check.company, manager=manager)
     if not check.is_published:
         raise ValidationError(_("This knowledge check is not open."))
     questions = list(check.questions.all())
     if not questions:
         raise ValidationError(_("This knowledge check has no questions."))
+    errors = _attempt_errors(questions, answers)
+    if errors:
+        raise ValidationError(errors)
+    period = period or attempt_period(company=check.company)
     correct = sum(1 for q in questions if answers.get(q.pk) == q.correct_option)
     score = round(100 * correct / len(questions), 2)
     return KnowledgeAttempt.objects.create(
@@ -406,3 +493,15 @@ def knowledge_attempt_submit(*, check, manager, answers, period, now=None):
         answers={str(k): v for k, v in answers.items()}, correct=correct, total=len(questions), score=score,
         taken_at=now or timezone.now(),
     )
+
+
+def _attempt_errors(questions, answers):
+    by_id = {q.pk: q for q in questions}
+    errors = {}
+    for question_id, option in answers.items():
+        question = by_id.get(question_id)
+        if question is None:
+            errors[str(question_id)] = _("This question is not part of the knowledge check.")
+        elif isinstance(option, bool) or not isinstance(option, int) or not 0 <= option < len(question.options):
+            errors[str(question_id)] = _("Choose one of the question's options.")
+    return errors

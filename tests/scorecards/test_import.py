@@ -81,8 +81,9 @@ def test_duplicate_rows_in_the_file_are_flagged(alpha):
 def test_wrong_headers_list_the_expected_ones(alpha):
     result = run_preview(alpha, "mail,day,calls\nseller@alpha.test,2026-04-01,3\n")
     assert not result.ok and result.rows == []
-    assert result.file_errors == ["Wrong headers: missing email, meetings, proposals. The first row must hold the "
-                                  "columns: email, date, calls, meetings, proposals."]
+    assert result.file_errors == ["Wrong headers: missing email, meetings, proposals. The first row must name the "
+                                  "columns: Email / Почта; Date / Дата; Calls / Звонки; Meetings / Встречи; "
+                                  "Proposals / КП."]
 
 
 def test_empty_file_and_header_only_file_get_clear_messages(alpha):
