@@ -12,6 +12,7 @@ import argparse
 import datetime
 import random
 import sys
+import time
 import uuid
 
 import httpx
@@ -69,7 +70,7 @@ def start_from_defaults(api, company):
 
 def set_schedule(api, company):
     api.call("PUT", company + "schedule/", json={
-        "cadence": "quarterly", "opening_day": 1, "answer_window_days": 14, "is_active": True})
+        "cadence": "quarterly", "opening_day": 1, "answer_window_days": ANSWER_WINDOW_DAYS, "is_active": True})
 
 
 def invite_people(api, company, departments, *, domain):
@@ -112,6 +113,13 @@ def past_quarters(count, today=None):
     return [f"{y}-Q{q}" for y, q in reversed(quarters)]
 
 
+# Known problems planted in the history, so the dashboard has something true to find: IT answers after the
+# deadline every quarter, and sales technology slides over the last two quarters.
+LATE_DEPARTMENT = "IT"
+SLIDING_FACTOR = "sales_tech"
+ANSWER_WINDOW_DAYS = 14
+
+
 def history_rows(api, company, quarters, *, seed=7):
     """Answers of every department to the questions of the factors it is responsible for, each quarter."""
     rng = random.Random(seed)
@@ -127,12 +135,18 @@ def history_rows(api, company, quarters, *, seed=7):
     for step, period in enumerate(quarters):
         year, quarter = int(period[:4]), int(period[-1])
         opened = datetime.date(year, 3 * quarter - 2, 1)
+        sliding = step >= len(quarters) - 2
         for department, factors in sorted(asked.items()):
-            submitted = opened + datetime.timedelta(days=rng.randint(3, 20))  # late now and then (window 14)
+            days = rng.randint(ANSWER_WINDOW_DAYS + 3, ANSWER_WINDOW_DAYS + 10) if department == LATE_DEPARTMENT \
+                else rng.randint(3, ANSWER_WINDOW_DAYS - 1)
+            submitted = opened + datetime.timedelta(days=days)
             for question in questions:
                 if question["factor"] in factors:
+                    value = answer_value(question, step, rng)
+                    if sliding and question["factor"] == SLIDING_FACTOR:
+                        value = worse_answer(question, len(quarters) - step)
                     rows.append({"period": period, "department": department, "question": question["key"],
-                                 "value": answer_value(question, step, rng), "submitted": submitted.isoformat()})
+                                 "value": value, "submitted": submitted.isoformat()})
     return rows
 
 
@@ -146,6 +160,16 @@ def answer_value(question, step, rng):
     if kind == "number":
         return str(10 + step * 2 + rng.randint(0, 5))
     return "See the quarterly notes."
+
+
+def worse_answer(question, quarters_left):
+    """The planted slide: 2 of 5 the quarter before last, 1 of 5 and "no" in the last one."""
+    kind = question["kind"]
+    if kind == "scale":
+        return str(quarters_left)
+    if kind == "yes_no":
+        return "no"
+    return answer_value(question, 0, random.Random(quarters_left))
 
 
 def import_history(api, company, rows):
@@ -174,6 +198,7 @@ def checklist(api, company):
 def run(base_url, *, slug, email, password=DEFAULT_PASSWORD, name=None, language="en", quarters=8,
         transport=None, verbose=True, accept=None):
     """The whole set-up; `accept(email)` may return an invitation token to accept (a test reads the outbox)."""
+    started = time.perf_counter()
     api = Api(base_url, verbose=verbose, transport=transport)
     company = sign_up(api, name=name or slug.title(), slug=slug, email=email, password=password, language=language)
     departments = start_from_defaults(api, company)
@@ -188,12 +213,16 @@ def run(base_url, *, slug, email, password=DEFAULT_PASSWORD, name=None, language
     set_scorecards(api, company)
     set_email_choices(api, company)
     periods = past_quarters(quarters)
-    imported = import_history(api, company, history_rows(api, company, periods))
+    rows = history_rows(api, company, periods)
+    import_started = time.perf_counter()
+    imported = import_history(api, company, rows)
+    import_seconds = time.perf_counter() - import_started
     rated = rate_knowledge(api, company, periods[-1])
     state = checklist(api, company)
     summary = api.call("GET", company + "dashboard/summary/")
     return {"company": company, "calls": api.calls, "departments": len(departments), "accepted": accepted,
-            "periods": periods, "imported": imported, "rated": rated, "checklist": state, "summary": summary}
+            "periods": periods, "imported": imported, "rated": rated, "checklist": state, "summary": summary,
+            "rows": len(rows), "import_seconds": import_seconds, "seconds": time.perf_counter() - started}
 
 
 def main(argv=None):
@@ -210,6 +239,11 @@ def main(argv=None):
     done = [s["key"] for s in result["checklist"]["steps"] if s["done"]]
     print(f"{result['company']}: {result['calls']} API calls, {len(result['periods'])} quarters imported "
           f"({result['periods'][0]} … {result['periods'][-1]}), checklist done: {', '.join(done)}")
+    print(f"{result['rows']} history rows imported in {result['import_seconds']:.2f} s "
+          f"(preview and import, {result['rows'] / result['import_seconds']:.0f} rows/s); "
+          f"whole set-up {result['seconds']:.1f} s. The dashboard says:")
+    for sentence in result["summary"]["sentences"]:
+        print(f"  - {sentence['text']}")
     return 0
 
 

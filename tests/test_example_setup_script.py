@@ -38,8 +38,10 @@ def test_the_example_script_sets_up_a_company_with_people_and_two_years_of_histo
     script = load_script()
     result = script.run(live_server.url, slug="acme", email="admin@acme.example", quarters=8,
                         accept=invitation_token)
-    print(f"\nexample script: {result['calls']} API calls, {result['accepted']} invitations accepted, "
-          f"{len(result['periods'])} quarters imported")
+    with capsys.disabled():
+        print(f"\nexample script: {result['calls']} API calls, {result['accepted']} invitations accepted, "
+              f"{len(result['periods'])} quarters imported, {result['rows']} rows in {result['import_seconds']:.2f} s, "
+              f"whole set-up {result['seconds']:.1f} s")
     assert result["departments"] == 5
     assert result["accepted"] == len(script.PEOPLE)
     assert result["rated"] == 2  # both invited sales managers joined and were rated
@@ -50,4 +52,11 @@ def test_the_example_script_sets_up_a_company_with_people_and_two_years_of_histo
     assert periods == sorted(result["periods"]) and len(periods) == 8
     assert result["summary"]["period"] == result["periods"][-1]
     assert result["summary"]["system_index"] is not None
+    # The problems planted in the history are what the dashboard reports, from the imported dates and answers.
+    sentences = {s["kind"]: s for s in result["summary"]["sentences"]}
+    assert sentences["late_department"]["department"] == script.LATE_DEPARTMENT
+    assert sentences["late_department"]["values"]["late"] == 8, sentences["late_department"]
+    falls = [s for s in result["summary"]["sentences"]
+             if s["kind"] == "factor_change" and s["values"]["direction"] == "fell"]
+    assert [s["factor"] for s in falls][:1] == [script.SLIDING_FACTOR], result["summary"]["sentences"]
     assert "API calls" not in capsys.readouterr().err
