@@ -52,6 +52,7 @@ from .serializers import (
     AnswersBulkInputSerializer,
     AnswersBulkOutputSerializer,
     AuditScoresSerializer,
+    CopyPreviousOutputSerializer,
     DepartmentAuditDetailSerializer,
     DepartmentAuditOutputSerializer,
     EvidenceUploadSerializer,
@@ -559,6 +560,27 @@ class AuditAnswersView(DepartmentAuditAPIView):
         stored = audit.answers.in_bulk([answer.pk for answer in saved])
         return Response(AnswersBulkOutputSerializer({
             "saved": len(saved), "answers": [stored[answer.pk] for answer in saved],
+            "progress": {"answered": answered, "total": total},
+        }).data)
+
+
+class AuditCopyPreviousView(DepartmentAuditAPIView):
+    """"Start from last round": copy the previous round's answers of this department into the questions not
+    answered yet (answered ones are left alone; evidence comes along). Answers with every answer as stored."""
+
+    serializer_class = CopyPreviousOutputSerializer
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=None, responses={
+        200: CopyPreviousOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: SUBMITTED,
+    })
+    def post(self, request, company_slug, audit_pk):
+        audit = self.answerable_audit()
+        copied = services.answers_copy_from_previous(audit=audit, by=request.user)
+        answered, total = selectors.audit_progress(audit=audit)
+        return Response(CopyPreviousOutputSerializer({
+            "copied": copied,
+            "answers": audit.answers.order_by("question__factor__position", "question__position", "question_id"),
             "progress": {"answered": answered, "total": total},
         }).data)
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path(audit + "answers/", api.AuditAnswersView.as_view(), name="api-department-audit-answers"),
     path(audit + "answers/<int:question_pk>/evidence/", api.AnswerEvidenceView.as_view(),
          name="api-department-audit-answer-evidence"),
+    path(audit + "copy-previous/", api.AuditCopyPreviousView.as_view(), name="api-department-audit-copy-previous"),
     path(audit + "submit/", api.AuditSubmitView.as_view(), name="api-department-audit-submit"),
     path(audit + "reopen/", api.AuditReopenView.as_view(), name="api-department-audit-reopen"),
     path(audit + "scores/", api.AuditScoresView.as_view(), name="api-department-audit-scores"),

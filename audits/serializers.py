@@ -347,6 +347,12 @@ class AnswersBulkOutputSerializer(serializers.Serializer):
     progress = ProgressSerializer()
 
 
+class CopyPreviousOutputSerializer(serializers.Serializer):
+    copied = serializers.IntegerField(help_text="Answers copied from the last round (0 when nothing was left to copy).")
+    answers = AnswerOutputSerializer(many=True, help_text="Every answer of the audit as now stored.")
+    progress = ProgressSerializer()
+
+
 class ReopenInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

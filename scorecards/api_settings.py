@@ -1,9 +1,10 @@
-"""Scorecard settings through the API: the company's thresholds and default norm, one manager's own norm,
-and knowledge ratings by the head of sales. The same services and access rules as the settings, norm and
-ratings pages (scorecards.views).
+"""Scorecard settings through the API: the company's thresholds and default norm, one manager's own norm and
+days off, and knowledge ratings by the head of sales. The same services and access rules as the settings,
+norm and ratings pages (scorecards.views).
 """
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -13,7 +14,7 @@ from accounts.api import NOT_FOUND
 
 from . import access, selectors, services
 from .api import MANAGER, PERIOD, ScorecardAPIView, period_param
-from .models import KnowledgeRating
+from .models import DayOff, KnowledgeRating
 
 NORM_FIELDS = ("calls_per_day", "meetings_per_week", "proposals_per_month")
 
@@ -113,6 +114,66 @@ class ManagerNormView(ScorecardAPIView):
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def delete(self, request, company_slug, member_pk):
         services.norm_clear(company=self.company, manager=self.manager())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- days off
+
+class DayOffOutputSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="manager.user.email")
+
+    class Meta:
+        model = DayOff
+        fields = ["id", "manager", "email", "date", "reason"]
+
+
+class DayOffInputSerializer(serializers.Serializer):
+    manager = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The sales manager's membership id.")
+    date = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                   help_text="Vacation, sick leave, training…")
+
+
+class DayOffListView(ScorecardAPIView):
+    """Days off and vacation days of the managers one manages, newest first (admin, head of sales, like the norm
+    page); POST adds one. A day off lowers the activity expected of the manager in its period."""
+
+    model = DayOff
+    serializer_class = DayOffOutputSerializer
+
+    def company_queryset(self):
+        return selectors.days_off_of_team(company=self.company, managers=self.filtered_managers())
+
+    @extend_schema(parameters=[MANAGER], responses=DayOffOutputSerializer(many=True))
+    def get(self, request, company_slug):
+        access.require_team_management(self.membership)
+        return self.paginated(self.get_queryset(), DayOffOutputSerializer)
+
+    @extend_schema(request=DayOffInputSerializer, responses={201: DayOffOutputSerializer})
+    def post(self, request, company_slug):
+        access.require_team_management(self.membership)
+        data = self.validated(DayOffInputSerializer)
+        manager = self.visible_managers().filter(pk=data.pop("manager")).first()
+        if manager is None:
+            raise serializers.ValidationError({"manager": [_("Not a sales manager of your team.")]})
+        day_off = services.day_off_add(company=self.company, manager=manager, **data)
+        return Response(DayOffOutputSerializer(day_off).data, status=status.HTTP_201_CREATED)
+
+
+class DayOffDetailView(ScorecardAPIView):
+    """Remove a day off (admin, head of sales): the expected activity grows by that day."""
+
+    model = DayOff
+    serializer_class = DayOffOutputSerializer
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def delete(self, request, company_slug, day_off_pk):
+        access.require_team_management(self.membership)
+        day_off = selectors.day_off_of(company=self.company, pk=day_off_pk)
+        if day_off is None:
+            raise Http404
+        access.manager_for(self.membership, day_off.manager_id)  # another team's manager: 403
+        services.day_off_delete(day_off=day_off)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

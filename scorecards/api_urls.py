@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import api, api_settings
+from . import api, api_knowledge, api_settings
+
+check = "scorecards/knowledge-checks/<int:knowledge_check_pk>/"
 
 urlpatterns = [
     path("scorecards/activity/", api.ActivityListView.as_view(), name="api-scorecards-activity"),
@@ -15,4 +17,15 @@ urlpatterns = [
     path("scorecards/managers/<int:member_pk>/norm/", api_settings.ManagerNormView.as_view(),
          name="api-scorecards-manager-norm"),
     path("scorecards/ratings/", api_settings.RatingListView.as_view(), name="api-scorecards-ratings"),
+    path("scorecards/days-off/", api_settings.DayOffListView.as_view(), name="api-scorecards-days-off"),
+    path("scorecards/days-off/<int:day_off_pk>/", api_settings.DayOffDetailView.as_view(),
+         name="api-scorecards-day-off"),
+    path("scorecards/knowledge-checks/", api_knowledge.KnowledgeCheckListView.as_view(),
+         name="api-scorecards-knowledge-checks"),
+    path(check, api_knowledge.KnowledgeCheckDetailView.as_view(), name="api-scorecards-knowledge-check"),
+    path(check + "questions/", api_knowledge.KnowledgeQuestionListView.as_view(),
+         name="api-scorecards-knowledge-questions"),
+    path(check + "questions/<int:knowledge_question_pk>/", api_knowledge.KnowledgeQuestionDetailView.as_view(),
+         name="api-scorecards-knowledge-question"),
+    path(check + "attempts/", api_knowledge.KnowledgeAttemptView.as_view(), name="api-scorecards-knowledge-attempts"),
 ]

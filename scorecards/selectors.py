@@ -26,6 +26,7 @@ from .models import (
     ImportBatch,
     KnowledgeAttempt,
     KnowledgeCheck,
+    KnowledgeQuestion,
     KnowledgeRating,
     PlanResult,
     ScorecardSettings,
@@ -133,6 +134,17 @@ def days_off_of(*, manager):
     return DayOff.objects.filter(manager=manager).order_by("-date")
 
 
+def days_off_of_team(*, company, managers):
+    """The days off of these managers, newest first (the days-off API list)."""
+    return DayOff.objects.filter(company=company, manager__in=managers).select_related("manager__user").order_by(
+        "-date", "manager__user__email")
+
+
+def day_off_of(*, company, pk):
+    """The company's day off `pk`, or None (another company's id is None too)."""
+    return DayOff.objects.filter(company=company, pk=pk).select_related("manager__user").first()
+
+
 def plans_of(*, company, managers, period):
     return {p.manager_id: p for p in PlanResult.objects.filter(company=company, manager__in=managers,
                                                                 period=period.name)}
@@ -157,6 +169,25 @@ def knowledge_checks_of(*, company, published_only=False):
     if published_only:
         checks = checks.filter(is_published=True)
     return checks.order_by("-created_at")
+
+
+def knowledge_check_of(*, company, pk, published_only=False):
+    """The company's knowledge check `pk` with its question count, or None (a draft too, with `published_only`)."""
+    return knowledge_checks_of(company=company, published_only=published_only).filter(pk=pk).first()
+
+
+def knowledge_question_of(*, company, pk, check=None):
+    """The company's knowledge question `pk` (of `check` when given), or None."""
+    questions = KnowledgeQuestion.objects.filter(company=company)
+    if check is not None:
+        questions = questions.filter(knowledge_check=check)
+    return questions.filter(pk=pk).first()
+
+
+def attempt_period(*, company, today=None):
+    """The period an attempt taken today counts in: today's, in the cadence the scorecards are read in."""
+    today = today or local_today(company)
+    return period_containing(today, default_period(company=company, today=today).cadence)
 
 
 def upload_batch(*, company, pk):

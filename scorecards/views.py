@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.numbers import whole
 from accounts.permissions import require_permission
-from audits.periods import period_containing
 
 from . import access, selectors, services
 from .diagnosis import VERDICT_LABELS
@@ -36,7 +35,7 @@ from .forms import (
     UploadForm,
 )
 from .imports import MAX_UPLOAD_BYTES, preview
-from .models import DayOff, Holiday, KnowledgeCheck, KnowledgeQuestion
+from .models import Holiday
 
 PAGE_SIZE = 31
 PREVIEW_ROWS = 200
@@ -207,8 +206,9 @@ def _save_norm(request, company, manager, form):
 @require_http_methods(["GET", "POST"])
 def day_off_delete(request, company_slug, day_off_pk):
     access.require_team_management(request.membership)
-    day_off = get_object_or_404(DayOff.objects.filter(company=request.company).select_related("manager__user"),
-                                pk=day_off_pk)
+    day_off = selectors.day_off_of(company=request.company, pk=day_off_pk)
+    if day_off is None:
+        raise Http404
     access.manager_for(request.membership, day_off.manager_id)
     if request.method == "POST":
         services.day_off_delete(day_off=day_off)
@@ -404,7 +404,7 @@ def knowledge_new(request, company_slug):
 @require_http_methods(["GET", "POST"])
 def knowledge_edit(request, company_slug, knowledge_check_pk):
     access.require_team_management(request.membership)
-    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company), pk=knowledge_check_pk)
+    check = _knowledge_check(request, knowledge_check_pk)
     initial = {"title": check.title, "description": check.description, "is_published": check.is_published}
     form = KnowledgeCheckForm(request.POST if "save_check" in request.POST else None, initial=initial)
     question_form = KnowledgeQuestionForm(request.POST if "add_question" in request.POST else None, prefix="q")
@@ -424,6 +424,13 @@ def knowledge_edit(request, company_slug, knowledge_check_pk):
     })
 
 
+def _knowledge_check(request, pk, *, published_only=False):
+    check = selectors.knowledge_check_of(company=request.company, pk=pk, published_only=published_only)
+    if check is None:
+        raise Http404
+    return check
+
+
 def _saved(form, action):
     try:
         action()
@@ -437,7 +444,9 @@ def _saved(form, action):
 @require_http_methods(["GET", "POST"])
 def knowledge_question_delete(request, company_slug, knowledge_question_pk):
     access.require_team_management(request.membership)
-    question = get_object_or_404(KnowledgeQuestion.objects.filter(company=request.company), pk=knowledge_question_pk)
+    question = selectors.knowledge_question_of(company=request.company, pk=knowledge_question_pk)
+    if question is None:
+        raise Http404
     knowledge_check_pk = question.knowledge_check_id
     if request.method == "POST":
         services.knowledge_question_delete(question=question)
@@ -451,16 +460,13 @@ def knowledge_question_delete(request, company_slug, knowledge_question_pk):
 @require_permission("enter_own_activity")
 @require_http_methods(["GET", "POST"])
 def knowledge_take(request, company_slug, knowledge_check_pk):
-    check = get_object_or_404(KnowledgeCheck.objects.filter(company=request.company, is_published=True), pk=knowledge_check_pk)
+    check = _knowledge_check(request, knowledge_check_pk, published_only=True)
     questions = list(check.questions.all())
     form = TakeCheckForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
-        # The attempt counts in the period of today, in the cadence the scorecards are read in.
-        cadence = selectors.default_period(company=request.company).cadence
-        period = period_containing(selectors.local_today(request.company), cadence)
         try:
             attempt = services.knowledge_attempt_submit(check=check, manager=request.membership,
-                                                        answers=form.answers(), period=period)
+                                                        answers=form.answers())
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
