@@ -44,16 +44,22 @@ def last_quarters(count):
 
 
 def sample_history(template_csv):
-    """Eight quarters of factor-level scores under the downloaded template's own header row."""
+    """Eight quarters of factor-level scores under the downloaded template's own header row, with two known
+    problems planted: IT answers 25 days after opening (the window is 14) and sales technology falls in the
+    last two quarters."""
     header = next(csv.reader(io.StringIO(template_csv.lstrip("\ufeff")), delimiter=";"))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
     for step, (year, quarter) in enumerate(last_quarters(8)):
-        submitted = datetime.date(year, 3 * quarter - 2, 10 + step % 3 * 4)
+        opened = datetime.date(year, 3 * quarter - 2, 1)
         for department, factors in FACTORS.items():
+            late = department == "IT"
+            submitted = opened + datetime.timedelta(days=25 if late else 9 + step % 3 * 2)
             for index, factor in enumerate(factors):
                 score = 40 + step * 5 + index * 3 + len(department)
+                if factor == "sales_tech" and step >= 6:
+                    score = 45 - (step - 6) * 20  # 45, then 25: a slide no wobble explains
                 writer.writerow([f"{year}-Q{quarter}", department, "", factor, str(score), "", submitted.isoformat(),
                                  "", ""])
     return out.getvalue().encode()
@@ -112,6 +118,10 @@ def test_sign_up_follow_the_checklist_import_history_and_reach_the_dashboard(pag
     page.wait_for_url(re.compile(rf"/c/{SLUG}/dashboard/$"))
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)  # the trend lines are drawn
     seconds = time.monotonic() - started
+    # What the history says, the dashboard says: the late department and the falling factor.
+    headlines = page.locator("main").inner_text()
+    assert "Most often late or missing: IT (8 of 8 department audits)" in headlines, headlines
+    assert re.search(r"Sales technology fell \d+ points", headlines), headlines
     screenshot(page, "onboarding-dashboard")
     print(f"\nonboarding in the browser: {steps.count} steps in {seconds:.1f} s "
           f"(sign-up → checklist → import of 8 quarters → executive dashboard)")
