@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, api_knowledge, api_settings
+from . import api, api_imports, api_knowledge, api_settings
 
 check = "scorecards/knowledge-checks/<int:knowledge_check_pk>/"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("scorecards/managers/<int:member_pk>/norm/", api_settings.ManagerNormView.as_view(),
          name="api-scorecards-manager-norm"),
     path("scorecards/ratings/", api_settings.RatingListView.as_view(), name="api-scorecards-ratings"),
+    path("scorecards/history-imports/activity/", api_imports.ActivityHistoryImportView.as_view(),
+         name="api-scorecards-history-activity"),
+    path("scorecards/history-imports/plans/", api_imports.PlanHistoryImportView.as_view(),
+         name="api-scorecards-history-plans"),
+    path("scorecards/history-imports/ratings/", api_imports.RatingHistoryImportView.as_view(),
+         name="api-scorecards-history-ratings"),
     path("scorecards/days-off/", api_settings.DayOffListView.as_view(), name="api-scorecards-days-off"),
     path("scorecards/days-off/<int:day_off_pk>/", api_settings.DayOffDetailView.as_view(),
          name="api-scorecards-day-off"),

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .imports import ACTIVITY, KIND_LABELS
+
 WEEKDAY_CHOICES = [
     (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
     (5, _("Saturday")), (6, _("Sunday")),
@@ -61,11 +63,17 @@ class HolidayForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The file holds"), choices=list(KIND_LABELS.items()), initial=ACTIVITY,
+                             widget=forms.RadioSelect, required=False)
     file = forms.FileField(label=_("CSV or XLSX file"), help_text=_(
-        "Columns: email, date, calls, meetings, proposals. CSV in UTF-8 (with or without BOM) or Windows-1251; "
-        "comma or semicolon separated. Dates as 2026-10-05 or 05.10.2026."))
+        "Columns as in the template of the chosen kind (headers in English or Russian). CSV in UTF-8 (with or "
+        "without BOM) or Windows-1251; comma or semicolon separated. Dates as 2026-10-05 or 05.10.2026, periods "
+        "as 2026-Q3, 2026-09, 2026-H2 or 2026."))
     period = forms.CharField(label=_("Only dates in period (optional)"), max_length=10, required=False,
-                             help_text=_("For example 2026-Q4: rows outside it are refused."))
+                             help_text=_("Activity only; for example 2026-Q4: rows outside it are refused."))
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or ACTIVITY  # activity, as before the kinds existed
 
 
 class PlanRowForm(forms.Form):

@@ -72,6 +72,9 @@ LAYOUTS = {
                  "note": {"comment", "комментарий"}},
         labels=LABELS, max_rows=MAX_ROWS),
 }
+# The value columns of each kind in the order Row.values holds them (the preview's table headers).
+VALUE_COLUMNS = {ACTIVITY: ("calls", "meetings", "proposals"),
+                 PLANS: ("plan_deals", "actual_deals", "plan_revenue", "actual_revenue"), RATINGS: ("rating", "note")}
 MODELS = {ACTIVITY: ActivityEntry, PLANS: PlanResult, RATINGS: KnowledgeRating}
 # Kinds whose rows may name a manager deactivated since: their services keep history of people who left.
 INACTIVE_ALLOWED = {PLANS, RATINGS}
@@ -105,8 +108,12 @@ class Row:
         return (self.email, when) if self.email and when is not None else None
 
     @property
+    def labelled_errors(self):
+        return [(str(LABELS.get(name, name)), message) for name, message in self.errors.items()]
+
+    @property
     def error_text(self):
-        return "; ".join(f"{LABELS.get(name, name)}: {message}" for name, message in self.errors.items())
+        return "; ".join(f"{label}: {message}" for label, message in self.labelled_errors)
 
 
 @dataclass

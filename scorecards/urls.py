@@ -23,4 +23,5 @@ urlpatterns = [
          name="knowledge_question_delete"),
     path("import/", views.upload, name="upload"),
     path("import/<int:import_pk>/", views.upload_preview, name="upload_preview"),
+    path("import/template/<str:fmt>/", views.upload_template, name="upload_template"),
 ]

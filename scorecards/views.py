@@ -4,16 +4,18 @@ Roles are checked twice: `require_permission` for the role table, then scorecard
 person (own scorecard, the head of sales' team, or everyone for executives and admins).
 """
 
+import csv
 import datetime
+import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.numbers import whole
@@ -34,7 +36,17 @@ from .forms import (
     TakeCheckForm,
     UploadForm,
 )
-from .imports import MAX_UPLOAD_BYTES, preview
+from .imports import (
+    ACTIVITY,
+    KIND_LABELS,
+    LABELS,
+    MAX_UPLOAD_BYTES,
+    PLANS,
+    RATINGS,
+    VALUE_COLUMNS,
+    preview,
+    template_rows,
+)
 from .models import Holiday
 
 PAGE_SIZE = 31
@@ -319,13 +331,21 @@ def ratings(request, company_slug):
     return _render(request, "scorecards/ratings.html", {"rows": rows, **_period_context(request, period)})
 
 
-# ---------------------------------------------------------------- file import
+# ---------------------------------------------------------------- file import: activity, plans, ratings
+
+def _allowed_managers(membership):
+    """Manager ids this person may import rows for; None for everyone (admins)."""
+    if access.sees_everyone(membership):
+        return None
+    return set(access.managers_visible_to(membership, include_inactive=True).values_list("pk", flat=True))
+
 
 @require_permission("use_scorecards")
 @require_http_methods(["GET", "POST"])
 def upload(request, company_slug):
     access.require_team_management(request.membership)
-    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()),
+                      initial={"kind": request.GET.get("kind", ACTIVITY)})
     if request.method == "POST" and form.is_valid():
         try:
             period = selectors.period_from(form.cleaned_data["period"], company=request.company) \
@@ -335,12 +355,26 @@ def upload(request, company_slug):
                 raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
                     "mb": MAX_UPLOAD_BYTES // 2**20}})
             batch = services.upload_create(company=request.company, by=request.user, file_name=uploaded.name,
-                                           content=uploaded.read(), period=period)
+                                           content=uploaded.read(), period=period, kind=form.cleaned_data["kind"])
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             return redirect("scorecards:upload_preview", company_slug=company_slug, import_pk=batch.pk)
-    return _render(request, "scorecards/upload.html", {"form": form})
+    return _render(request, "scorecards/upload.html", {
+        "form": form, "kinds": [(kind, label, template_rows(kind)) for kind, label in KIND_LABELS.items()]})
+
+
+def _imported_message(kind, summary):
+    total = summary["created"] + summary["updated"]
+    texts = {
+        ACTIVITY: ngettext("Imported %(total)s day of activity (%(created)s new, %(updated)s updated).",
+                           "Imported %(total)s days of activity (%(created)s new, %(updated)s updated).", total),
+        PLANS: ngettext("Imported %(total)s plan and result (%(created)s new, %(updated)s updated).",
+                        "Imported %(total)s plans and results (%(created)s new, %(updated)s updated).", total),
+        RATINGS: ngettext("Imported %(total)s knowledge rating (%(created)s new, %(updated)s updated).",
+                          "Imported %(total)s knowledge ratings (%(created)s new, %(updated)s updated).", total),
+    }
+    return texts[kind] % {"total": total, **summary}
 
 
 @require_permission("use_scorecards")
@@ -353,24 +387,57 @@ def upload_preview(request, company_slug, import_pk):
     if batch.applied_at:
         messages.info(request, _("This file is already imported."))
         return redirect("scorecards:team", company_slug=company_slug)
+    allowed = _allowed_managers(request.membership)
     if request.method == "POST":
-        result, summary = services.upload_apply(batch=batch)
+        result, summary = services.upload_apply(batch=batch, allowed=allowed)
         if summary is not None:
-            total = summary["created"] + summary["updated"]
-            messages.success(request, ngettext(
-                "Imported %(total)s day of activity (%(created)s new, %(updated)s updated).",
-                "Imported %(total)s days of activity (%(created)s new, %(updated)s updated).", total,
-            ) % {"total": total, **summary})
+            messages.success(request, _imported_message(batch.data_kind, summary))
             return redirect("scorecards:team", company_slug=company_slug)
         messages.error(request, _("Nothing was imported: the file has errors."))
     else:
         result = preview(company=request.company, file_name=batch.file_name, content=bytes(batch.content),
                          period=selectors.period_from(batch.period, company=request.company) if batch.period else None,
-                         today=selectors.local_today(request.company))
+                         today=selectors.local_today(request.company), kind=batch.data_kind, allowed=allowed)
     return _render(request, "scorecards/upload_preview.html", {
         "batch": batch, "result": result, "error_rows": result.error_rows[:PREVIEW_ROWS],
         "sample": [r for r in result.rows if not r.errors][:20], "shown_limit": PREVIEW_ROWS,
+        "kind_label": KIND_LABELS[batch.data_kind],
+        "value_labels": [LABELS[c] for c in VALUE_COLUMNS[batch.data_kind]],
+        "when_label": LABELS["date" if batch.data_kind == ACTIVITY else "period"],
     })
+
+
+@require_permission("use_scorecards")
+@require_GET
+def upload_template(request, company_slug, fmt):
+    """The template of one kind (`?kind=`): headers in English and Russian, example rows to overwrite."""
+    access.require_team_management(request.membership)
+    kind = request.GET.get("kind", ACTIVITY)
+    if fmt not in ("csv", "xlsx") or kind not in KIND_LABELS:
+        raise Http404
+    rows = template_rows(kind)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";").writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_template_xlsx(kind, rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{kind}-template.{fmt}"'
+    return response
+
+
+def _template_xlsx(kind, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(KIND_LABELS[kind])[:31]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- knowledge checks

@@ -118,8 +118,10 @@ FORM_API = {
     "scorecards:manager": none(READ_ONLY),
     "scorecards:team": none(READ_ONLY),
     "scorecards:knowledge": none(READ_ONLY),
-    "scorecards:upload": api("post", C + "scorecards/activity/bulk/"),  # the file's rows as JSON
-    "scorecards:upload_preview": api("post", C + "scorecards/activity/bulk/"),  # applying is the same upsert
+    # scorecard history import (activity, plans, ratings): the page uploads a file of one kind and confirms;
+    # the API posts that kind's rows as JSON ({"dry_run": true} is the preview). Activity is the default kind.
+    "scorecards:upload": api("post", C + "scorecards/history-imports/activity/"),
+    "scorecards:upload_preview": api("post", C + "scorecards/history-imports/activity/"),
 }
 
 # Namespaces outside the product's forms.

@@ -330,7 +330,7 @@ def test_upload_with_errors_shows_rows_and_imports_nothing(alpha, client_for, fr
 def test_upload_with_wrong_headers_names_the_expected_ones(alpha, client_for, frozen_after_quarter):
     client = client_for(alpha.member(Role.ADMIN))
     response = upload(client, b"who,when\nx,y\n")
-    assert "The first row must hold the columns: email, date, calls, meetings, proposals" in text(
+    assert "The first row must name the columns: Email / Почта; Date / Дата; Calls / Звонки" in text(
         client.get(response["Location"]))
 
 
