@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import onboarding, selectors, services
+from . import home, onboarding, selectors, services
 from .forms import (
     ApiTokenForm,
     CompanySettingsForm,
@@ -59,10 +59,8 @@ def confirm(request, *, title, question, action_label, cancel_url, danger=True, 
 
 @require_GET
 def company_home(request, company_slug):
-    steps = onboarding.checklist(company=request.company) if request.membership.can("manage_company") else []
-    # The checklist shows on the overview until every step is done; the settings page keeps a link to it.
-    return render(request, "accounts/company_home.html",
-                  {"steps": [] if onboarding.is_complete(steps) else steps})
+    """The member's home: the sections of every role they hold, most important first (accounts.home)."""
+    return render(request, "accounts/company_home.html", {"sections": home.collect_sections(request=request)})
 
 
 # ---------------------------------------------------------------- onboarding

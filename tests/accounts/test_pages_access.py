@@ -133,7 +133,8 @@ def test_a_company_page_finds_membership_company_and_switcher_in_one_query(alpha
     assert response.status_code == 200
     assert beta.company.name in response.content.decode()  # the switcher lists the other company
     membership_reads = [q["sql"] for q in queries.captured_queries
-                        if 'FROM "accounts_membership"' in q["sql"] and '"accounts_membership"."user_id" =' in q["sql"]]
+                        if 'FROM "accounts_membership"' in q["sql"]
+                        and f'"accounts_membership"."user_id" = {member.user.pk}' in q["sql"]]
     assert len(membership_reads) == 1
 
 
