@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, catalogue, headlines, narrative, readmodel, selectors, services
+from . import access, catalogue, narrative, readmodel, selectors, services
 from .filters import Filters, unfiltered
 from .serializers import (
     FILTER_PARAMETERS,
@@ -51,10 +51,10 @@ class DashboardAPIView(APIView):
                                    "row_links": table.row_links}})
 
 
-def summary_payload(overview, filters, company):
+def summary_payload(figures, filters):
+    overview, extra = figures
     story = overview.story
     latest = story.latest
-    extra = headlines.extra_headlines(company=company) if filters.department is None else []
     return {
         "period": latest.period if latest else None,
         "status": latest.status if latest else None,
@@ -79,8 +79,7 @@ class SummaryView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        return Response(summary_payload(readmodel.overview(company=request.company, filters=filters), filters,
-                                        request.company))
+        return Response(summary_payload(readmodel.figures(company=request.company, filters=filters), filters))
 
 
 class DataView(DashboardAPIView):
@@ -90,8 +89,7 @@ class DataView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        overview = readmodel.overview(company=request.company, filters=filters)
-        extra = headlines.extra_headlines(company=request.company) if filters.department is None else []
+        overview, extra = readmodel.figures(company=request.company, filters=filters)
         return Response({**overview.as_dict(),
                          "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
                          "filters": filters.query()})
@@ -126,8 +124,7 @@ class DepartmentSummaryView(DashboardAPIView):
     def get(self, request, company_slug, department_id):
         department = access.department_for(request, department_id, self.membership)
         filters = self.filters().with_department(department)
-        return Response(summary_payload(readmodel.overview(company=request.company, filters=filters), filters,
-                                        request.company))
+        return Response(summary_payload(readmodel.figures(company=request.company, filters=filters), filters))
 
 
 class DepartmentChartView(DashboardAPIView):

@@ -7,23 +7,29 @@ commit (`invalidate`), so the next read misses and recomputes: never stale. Figu
 round stops being provisional, "not yet due" becomes "missing" — so a snapshot is valid only until the next
 deadline of the company's rounds and audits.
 
+An unfiltered company view also stores the headlines other apps put on top of it (dashboards.headlines: the
+sales team's sentence costs a dozen queries of its own); the apps feeding them bump the same generation when
+their rows change, and those headlines depend on the day, so such a snapshot also ends at the next midnight.
+
 Why a table and not the cache: one indexed SELECT with the generation joined is all a hit costs, on every
 worker, with no second service to keep consistent. Why pickle: the Overview is a tree of dataclasses that only
 this code writes and reads; a snapshot from an older shape (SCHEMA) is never matched, and one that fails to
 load is recomputed.
 """
 
+import datetime
 import logging
 import pickle
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import selectors, sql
+from . import headlines, selectors, sql
 
-SCHEMA = 1
+SCHEMA = 2  # 2: the payload is (Overview, headlines)
 logger = logging.getLogger(__name__)
 
 
@@ -39,10 +45,16 @@ def snapshot_key(filters):
 
 
 def overview(*, company, filters):
-    """The Overview of a view: from its snapshot when one of the current generation is still valid (1 query),
-    else computed by selectors.overview and stored."""
+    """The Overview of a view (see figures)."""
+    return figures(company=company, filters=filters)[0]
+
+
+def figures(*, company, filters):
+    """(Overview, extra headlines) of a view: from its snapshot when one of the current generation is still valid
+    (1 query), else computed by selectors.overview and dashboards.headlines and stored. Headlines belong to the
+    unfiltered company view only: a department's view has none."""
     if not enabled() or company.pk in dirty_companies():
-        return selectors.overview(company=company, filters=filters)
+        return compute(company, filters)
     key = snapshot_key(filters)
     payload = sql.snapshot_payload(company, key)
     if payload is not None:
@@ -52,9 +64,23 @@ def overview(*, company, filters):
             # an older shape or a damaged row: recompute it
             logger.warning("dashboard snapshot %s of company %s did not load; recomputing", key, company.pk)
     generation = sql.figures_generation(company)  # read before computing: a change meanwhile outdates the result
-    result = selectors.overview(company=company, filters=filters)
-    store(company, key, generation, sql.next_deadline(company), pickle.dumps(result))
+    result = compute(company, filters)
+    valid_until = sql.next_deadline(company)
+    if filters.department is None:
+        valid_until = min(filter(None, [valid_until, next_midnight(company)]))
+    store(company, key, generation, valid_until, pickle.dumps(result))
     return result
+
+
+def compute(company, filters):
+    extra = headlines.extra_headlines(company=company) if filters.department is None else []
+    return selectors.overview(company=company, filters=filters), extra
+
+
+def next_midnight(company, now=None):
+    """The company's next local midnight: the headlines read "today" (the period to judge, days measured so far)."""
+    today = timezone.localdate(now or timezone.now(), company.tzinfo)
+    return datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=company.tzinfo)
 
 
 def store(company, key, generation, valid_until, payload):
@@ -104,13 +130,14 @@ def changed(sender, instance, raw=False, **kwargs):
 
 
 def figures_changed(sender, company_id, **kwargs):
-    """audits.events.figures_changed: bulk writes (history import) that send no model signal."""
+    """audits.events.figures_changed: bulk writes (history import) that send no model signal, and the writes of
+    apps dashboards may not import (the headline providers send it for the rows they read)."""
     invalidate(company_id)
 
 
 def connect():
     """Listen to every model whose rows the dashboards read (called from DashboardsConfig.ready)."""
-    from accounts.models import Department
+    from accounts.models import Department, Membership
     from audits.events import figures_changed as bulk_signal
     from audits.models import (
         ActionItem,
@@ -125,8 +152,9 @@ def connect():
 
     from .models import DashboardSettings
 
+    # Membership: who is on the sales team that the team headline judges.
     for model in (Round, DepartmentAudit, FactorScore, RoundFactorScore, ActionItem, Department,
-                  FactorResponsibility, DashboardSettings, Question, Questionnaire):
+                  FactorResponsibility, DashboardSettings, Question, Questionnaire, Membership):
         # One bump per transaction whatever the number of rows: a submit saves ~16 of them.
         post_save.connect(changed, sender=model, dispatch_uid=f"dashboards_figures_{model.__name__}_save")
         post_delete.connect(changed, sender=model, dispatch_uid=f"dashboards_figures_{model.__name__}_delete")

@@ -100,14 +100,14 @@ def executive(request, company_slug):
     context = {"form": form, "png_available": png.available()}
     if filters is None:
         return render_filter_errors(request, "dashboards/executive.html", context, form)
-    overview = readmodel.overview(company=company, filters=filters)
+    overview, extra = readmodel.figures(company=company, filters=filters)
     if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
         return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
     query = filters.query()
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
                         api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
-    sentences = narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company))
+    sentences = narrative.headline_sentences(overview, extra=extra)
     return render(request, "dashboards/executive.html", {
         **context, "overview": overview, "story": overview.story, "latest": overview.story.latest,
         "latest_round": overview.rounds[-1] if overview.rounds else None, "cards": cards, "query": query,
@@ -213,11 +213,13 @@ def report_period(request, form, filters):
 def report_context(company, period, department):
     """Everything the quarterly report shows (page and PDF), told from the story of the range ending at `period`."""
     filters = Filters("", period, department, period)
-    overview = readmodel.overview(company=company, filters=filters)
+    overview, extra = readmodel.figures(company=company, filters=filters)
+    if department is not None:  # a department's figures carry no company headlines; the report shows them
+        extra = headlines.extra_headlines(company=company)
     completion = selectors.completion_by_department(company=company, filters=Filters(period, period, department))
     return {
         "period": period, "overview": overview, "story": overview.story, "figure": overview.story.figure(period),
-        "sentences": narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company)),
+        "sentences": narrative.headline_sentences(overview, extra=extra),
         "factor_table": tables.comparison(overview.comparison),
         "heatmap_table": tables.heatmap(overview.heatmap),
         "movers_table": tables.movers(catalogue.overview_movers(overview)),

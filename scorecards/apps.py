@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ScorecardsConfig(AppConfig):
     name = "scorecards"
     verbose_name = _("Scorecards")
+
+    def ready(self):
+        from . import figures
+
+        figures.connect()
