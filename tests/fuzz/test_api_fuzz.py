@@ -21,6 +21,7 @@ from accounts.management.commands.demo import app_builders
 from accounts.models import ApiToken, Invitation, Membership, Role
 from accounts.services import api_token_create
 from audits.models import ActionItem, DepartmentAudit, HistoryImport, Question, Questionnaire
+from scorecards.models import DayOff, KnowledgeCheck
 from tests.fuzz.runner import env_int, load_schema, run_fuzz
 
 pytestmark = [pytest.mark.postgres, pytest.mark.fuzz]
@@ -71,6 +72,9 @@ def real_rows(company, memberships):
         history = HistoryImport.objects.filter(company=company).first() or HistoryImport.objects.create(
             company=company, content_hash="0" * 64, file_name="fuzz.csv", status="done", rows_total=1, rows_done=1,
             preview={"rows_read": 1, "error_count": 0, "rounds": 1}, summary={"rounds": 1})
+        check = KnowledgeCheck.objects.filter(company=company, is_published=True).first()
+        knowledge_question = check.questions.first() if check else None
+        day_off = DayOff.objects.filter(company=company, manager=memberships[Role.SALES_MANAGER]).first()
         notification_model = apps.get_model("notifications", "Notification")
         log_model = next((m for m in apps.get_models() if m.__name__ == "AuditLogEntry"), None)
         common = {
@@ -87,6 +91,9 @@ def real_rows(company, memberships):
             ("managers", "member_pk"): memberships[Role.SALES_MANAGER].pk,
             ("charts", "chart"): None,  # an enum: generated values are real already
             ("history-imports", "history_import_pk"): history.pk,
+            ("knowledge-checks", "knowledge_check_pk"): check.pk if check else None,
+            ("questions", "knowledge_question_pk"): knowledge_question.pk if knowledge_question else None,
+            ("days-off", "day_off_pk"): day_off.pk if day_off else None,
         }
         if log_model is not None:
             entry = log_model.objects.filter(company=company).first()
