@@ -107,7 +107,7 @@ def sections_for_admin(request):
     if next_step is not None:
         main = {"url": next_step.url(company), "label": next_step.title}
     elif needing is not None:
-        main = {"url": needing.url, "label": needing.label}
+        main = {"url": needing.url, "label": f"{needing.label}: {needing.count}"}
     else:
         main = {"url": company_url("audits:round_list", company), "label": _("Go to audit rounds")}
     return [
