@@ -1,25 +1,56 @@
-"""One database transaction around each writing request's view; none around reads.
+"""One database transaction around each writing request's view, none around reads; one retry on a lost connection.
 
 Django's ATOMIC_REQUESTS wraps every view, so on SQLite even a GET opened `BEGIN IMMEDIATE` and took the
 database's write lock, and on every database it cost two statements per request. Reads need no transaction
 (each query sees a consistent snapshot on its own), so this middleware keeps the old guarantee only where it
 matters: a POST/PUT/PATCH/DELETE view runs in one transaction, exactly as ATOMIC_REQUESTS did, so a view that
 calls several services stays all-or-nothing. Services that tasks and commands call open their own.
+
+A lost database connection (a restart, a failover, `pg_terminate_backend`) reaches the view as psycopg's
+OperationalError/InterfaceError ("terminating connection due to administrator command", "server closed the
+connection unexpectedly", "connection already closed"). `CONN_HEALTH_CHECKS` replaces a connection that died
+between requests, but one that dies while a request runs escaped the view, DRF's exception handler returns None
+for it, and Django's handler turned it into a 500. This is the one place that catches it instead:
+
+- a read (GET/HEAD/OPTIONS/TRACE) closes the connection and runs the view once more on a fresh one;
+- a write whose connection died before COMMIT wrote nothing (the server rolls back a transaction whose
+  connection ends), so the whole view runs once more on a fresh connection, in a new transaction;
+- a write whose COMMIT itself failed has an unknown outcome: it is not run again; the answer is 503 with
+  Retry-After (autosave and API clients send the same state again), and it is logged as an error;
+- a second loss, a view marked `non_atomic_requests` that writes, or a request inside someone else's
+  transaction (tests) answers 503 the same way. Never a 500.
+
+Each retry is logged. The view's response is rendered inside the retried block, so queries a template runs are
+covered too. Not covered: queries made by middleware before the view (session, user, company lookup) and after
+it (session save); a connection cut there still answers 500.
 """
 
-from django.db import transaction
+import logging
+from io import BytesIO
+
+from django.db import InterfaceError, OperationalError, connections, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DATABASE = "default"
+RETRY_AFTER_SECONDS = 2
+
+logger = logging.getLogger(__name__)
+
+
+class CommitOutcomeUnknown(Exception):
+    """The connection was lost during COMMIT: the write may or may not be stored."""
 
 
 class AtomicWritesMiddleware:
-    """Runs the view of an unsafe request inside `transaction.atomic()` (ATOMIC_REQUESTS for writes only).
+    """Runs every view from `process_view`: an unsafe request's inside `transaction.atomic()` (ATOMIC_REQUESTS
+    for writes only), any request once more on a fresh connection when its connection was lost (module docstring).
 
-    The view is called from `process_view`, like Django's handler calls the atomic-wrapped view: an exception
-    leaves the block (rolled back) before it becomes an error response. DRF turns its own exceptions into
-    responses inside the view and marks them `response.exception`; DRF rolls those back only under
-    ATOMIC_REQUESTS, so this does the same. Views marked `transaction.non_atomic_requests` are left alone.
+    Calling the view here, like Django's handler calls the atomic-wrapped view, lets an exception leave the block
+    (rolled back) before it becomes an error response. DRF turns its own exceptions into responses inside the view
+    and marks them `response.exception`; DRF rolls those back only under ATOMIC_REQUESTS, so this does the same.
+    Views marked `transaction.non_atomic_requests` get no transaction here.
     """
 
     def __init__(self, get_response):
@@ -29,10 +60,109 @@ class AtomicWritesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in SAFE_METHODS or DATABASE in getattr(view_func, "_non_atomic_requests", set()):
-            return None
+        safe = request.method in SAFE_METHODS
+        atomic = not safe and DATABASE not in getattr(view_func, "_non_atomic_requests", set())
+        # Only a transaction of our own can be abandoned and run again (not one a test or a caller holds).
+        retryable = (safe or atomic) and not connections[DATABASE].in_atomic_block
+        for attempt in (1, 2):
+            try:
+                return run_view(request, view_func, view_args, view_kwargs, atomic=atomic)
+            except CommitOutcomeUnknown as lost:
+                forget_connection()
+                logger.error("database connection lost during COMMIT of %s %s: outcome unknown, answered 503: %s",
+                             request.method, request.path, lost.__cause__)
+                return unavailable(request)
+            except (OperationalError, InterfaceError) as exc:
+                if not connection_lost(exc):
+                    raise
+                forget_connection()
+                if attempt == 2 or not retryable or not body_rereadable(request):
+                    logger.error("database connection lost in %s %s (attempt %s), answered 503: %s",
+                                 request.method, request.path, attempt, first_line(exc))
+                    return unavailable(request)
+                logger.warning("database connection lost in %s %s, running the view again on a fresh connection: %s",
+                               request.method, request.path, first_line(exc))
+                rewind_body(request)
+        raise AssertionError("unreachable")
+
+
+def run_view(request, view_func, view_args, view_kwargs, *, atomic):
+    """The view, rendered; a write inside one transaction, whose COMMIT lost with its connection raises
+    CommitOutcomeUnknown (a loss before COMMIT raises the database error itself: nothing was written)."""
+    if not atomic:
+        return rendered(view_func(request, *view_args, **view_kwargs))
+    view_done = False
+    try:
         with transaction.atomic(using=DATABASE):
-            response = view_func(request, *view_args, **view_kwargs)
+            response = rendered(view_func(request, *view_args, **view_kwargs))
             if getattr(response, "exception", False):
                 transaction.set_rollback(True, using=DATABASE)
-        return response
+            view_done = True
+    except (OperationalError, InterfaceError) as exc:
+        if view_done and connection_lost(exc):
+            raise CommitOutcomeUnknown from exc
+        raise
+    return response
+
+
+def rendered(response):
+    """Render a template response here, inside the retried block (Django would render it after process_view)."""
+    if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def connection_lost(exc):
+    """True when the error says the connection itself is gone, not that the query failed on a live one (deadlock
+    40P01, serialization 40001, lock or statement timeout 55P03/57014 stay errors of their own).
+
+    Judged from the error, not from the connection: leaving the atomic block has already replaced a dead connection
+    by a fresh one. PostgreSQL only (on SQLite, "database is locked" is no lost connection).
+    """
+    if connections[DATABASE].vendor != "postgresql":
+        return False
+    if isinstance(exc, InterfaceError):  # "connection already closed", psycopg's "the connection is closed"
+        return True
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    # None: libpq lost the socket ("server closed the connection unexpectedly", "consuming input failed");
+    # 08: connection exceptions; 57P01-57P05: terminated by an operator, a crash, a shutdown, an idle timeout.
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
+def forget_connection():
+    """Drop the dead connection; the next query opens a fresh one."""
+    connection = connections[DATABASE]
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def body_rereadable(request):
+    """The view can read the request's content again: nothing was read, or it is kept (`body`, or POST/FILES
+    parsed by Django or copied there by DRF's form parsing)."""
+    return not request._read_started or hasattr(request, "_body") or hasattr(request, "_post")
+
+
+def rewind_body(request):
+    """The second run reads the same content from the start."""
+    if hasattr(request, "_body"):
+        request._stream = BytesIO(request._body)
+    if hasattr(request, "_files"):
+        for _name, uploads in request._files.lists():
+            for upload in uploads:
+                upload.seek(0)
+
+
+def first_line(exc):
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def unavailable(request):
+    """503 with Retry-After: the database connection was lost and the request could not be completed for sure."""
+    message = _("The connection to the database was lost. Please try again in a moment; "
+                "reload the page first if you were saving a change.")
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"detail": message, "error": message}, status=503)
+    else:
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

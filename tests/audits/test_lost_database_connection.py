@@ -1,0 +1,139 @@
+"""A request whose PostgreSQL connection is cut while it runs (pg_terminate_backend, a restart, a failover) is
+answered correctly, never with a 500 (accounts.transactions): a read and a write cut before COMMIT run once more
+on a fresh connection, the write landing exactly once; a write cut during COMMIT answers 503 with Retry-After.
+
+The cut is real: a second connection terminates the request's backend at a chosen moment. Only PostgreSQL has
+connections to cut; on SQLite these tests skip (REQUIRE_SERVICES=1 makes them fail instead).
+"""
+
+import logging
+
+import psycopg
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.utils import timezone
+from django_scopes import scope
+
+from accounts.models import Role
+from audits import services
+from audits.models import Answer, AnswerRevision, DepartmentAudit
+from tests.audits.page_helpers import first_question
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def terminate_current_backend():
+    """pg_terminate_backend on the request's own connection, from a connection of its own, waiting until it is gone."""
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params = {key: params[key] for key in ("host", "port", "user", "dbname", "password") if params.get(key)}
+    with psycopg.connect(**params, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
+    return pid
+
+
+def cut_once(monkeypatch, owner, name, *, after=False):
+    """Replace `owner.name` so that its first call terminates the connection (before or after the real call).
+    Returns the list of backend pids each call ran on, to show the second run used a fresh connection."""
+    real, calls = getattr(owner, name), []
+
+    def cutting(*args, **kwargs):
+        calls.append(connection.connection.info.backend_pid if connection.connection else None)
+        if len(calls) == 1 and not after:
+            terminate_current_backend()
+        result = real(*args, **kwargs)
+        if len(calls) == 1 and after:
+            terminate_current_backend()
+        return result
+
+    monkeypatch.setattr(owner, name, cutting)
+    return calls
+
+
+def api_url(audit, suffix=""):
+    return f"/api/v1/companies/{audit.company.slug}/department-audits/{audit.pk}/{suffix}"
+
+
+@pytest.fixture
+def head_api(alpha, api_client_for):
+    return api_client_for(alpha.member(Role.DEPARTMENT_HEAD))
+
+
+@pytest.fixture
+def reopened_audit(alpha, sales_audit):
+    """An audit submitted once and open again: each change of an answer leaves one AnswerRevision, so a change
+    stored twice would show."""
+    question = first_question(sales_audit)
+    with scope(company=alpha.company):
+        services.answer_save(audit=sales_audit, question=question, by=alpha.user(Role.DEPARTMENT_HEAD), scale_value=2)
+        DepartmentAudit.objects.filter(pk=sales_audit.pk).update(first_submitted_at=timezone.now())
+    return sales_audit
+
+
+def stored_state(audit, question):
+    with scope(company=audit.company):
+        answer = Answer.objects.get(audit=audit, question=question)
+        return answer.scale_value, AnswerRevision.objects.filter(answer=answer).count()
+
+
+def test_a_read_whose_connection_is_cut_mid_request_answers_200_from_a_fresh_connection(sales_audit, head_api,
+                                                                                       monkeypatch, caplog):
+    runs = cut_once(monkeypatch, services, "audit_questions")
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+        response = head_api.get(api_url(sales_audit))
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["id"] == sales_audit.pk and response.json()["questions"]
+    assert len(runs) >= 2 and runs[0] != runs[-1]  # the view ran again, on another backend
+    assert any("running the view again" in record.getMessage() for record in caplog.records)
+
+
+def test_a_write_whose_connection_is_cut_before_commit_lands_exactly_once(reopened_audit, head_api, monkeypatch,
+                                                                          caplog):
+    question = first_question(reopened_audit)
+    assert stored_state(reopened_audit, question) == (2, 0)
+    # The answers are written and locked, then the connection dies: the progress query that follows fails.
+    runs = cut_once(monkeypatch, services, "answers_save_bulk", after=True)
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+        response = head_api.put(api_url(reopened_audit, "answers/"),
+                                {"answers": [{"question": question.pk, "scale_value": 5}]}, format="json")
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["answers"][0]["scale_value"] == 5
+    assert len(runs) == 2 and runs[0] != runs[1]
+    assert stored_state(reopened_audit, question) == (5, 1)  # one change, one revision: the first run left nothing
+    assert sum("running the view again" in record.getMessage() for record in caplog.records) == 1
+
+
+def test_an_upload_whose_connection_is_cut_is_read_again_and_stored_once(sales_audit, alpha, head_api, monkeypatch):
+    question = first_question(sales_audit)
+    with scope(company=alpha.company):
+        services.answer_save(audit=sales_audit, question=question, by=alpha.user(Role.DEPARTMENT_HEAD), scale_value=3)
+    runs = cut_once(monkeypatch, services, "answer_evidence_file_set")
+    content = b"%PDF-1.4\n% minutes of the pricing meeting\n%%EOF\n"
+    response = head_api.put(api_url(sales_audit, f"answers/{question.pk}/evidence/"),
+                            {"file": SimpleUploadedFile("minutes.pdf", content, content_type="application/pdf")},
+                            format="multipart")
+    assert response.status_code == 200, response.content[:300]
+    assert len(runs) == 2  # DRF parsed the multipart body once; the second run read the same file from the start
+    with scope(company=alpha.company):
+        answer = Answer.objects.get(audit=sales_audit, question=question)
+        assert answer.evidence_file.name.endswith(".pdf")
+        with answer.evidence_file.open("rb") as stored:
+            assert stored.read() == content
+
+
+def test_a_write_whose_commit_is_cut_answers_503_with_retry_after_and_is_not_run_again(reopened_audit, head_api,
+                                                                                      monkeypatch, caplog):
+    question = first_question(reopened_audit)
+    database = connections["default"]
+    cut_once(monkeypatch, database, "commit")  # the connection dies as COMMIT is sent: the outcome is unknown
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+        response = head_api.put(api_url(reopened_audit, "answers/"),
+                                {"answers": [{"question": question.pk, "scale_value": 5}]}, format="json")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "try again" in response.json()["detail"]
+    # The server never received the COMMIT, and the view did not run again (a second run would have stored 5).
+    assert stored_state(reopened_audit, question) == (2, 0)
+    assert any(record.levelno == logging.ERROR and "during COMMIT" in record.getMessage()
+               for record in caplog.records)
