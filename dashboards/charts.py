@@ -28,20 +28,32 @@ PUNCTUALITY = [  # (row field, label, colour, bar pattern)
 ]
 
 
+# Legends sit above the plot area, never below it where tick labels (slanted or not) run into them; the title
+# keeps the top line of the top margin (PNG and PDF; the pages drop it under their own heading).
+TOP_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"}
+TITLE_AND_LEGEND_MARGIN = 100  # px: the title's line and up to three legend rows at export widths
+
+
 def layout(title, **extra):
-    """Shared layout: title, readable font, number separators for the active language."""
+    """Shared layout: title, readable font, number separators for the active language, automatic axis margins."""
     separators = ", " if (get_language() or "en")[:2] == "ru" else ".,"
     base = {
-        "title": {"text": title},
+        "title": {"text": title, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 10},
+                  "x": 0, "xanchor": "left"},
         "font": {"family": "system-ui, sans-serif", "size": 13},
         "separators": separators,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 60},
+        "margin": {"l": 60, "r": 20, "t": TITLE_AND_LEGEND_MARGIN, "b": 50},
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": TOP_LEGEND,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
     base.update(extra)
+    for axis in ("xaxis", "yaxis"):  # tick labels and axis titles push the margins instead of being cut off
+        base[axis] = {"automargin": True, **base.get(axis, {})}
+    if base["xaxis"].get("type") == "category":
+        # On a phone, slanted period labels reach under the score axis's "0": upright ones stay in their column.
+        base.setdefault("meta", {}).setdefault("narrow", {})["xaxis"] = {"tickangle": -90}
     return base
 
 
@@ -65,7 +77,7 @@ def score_axis(title=None):
 
 
 def period_axis(periods):
-    # No axis title: the period labels speak for themselves and the legend sits below the axis.
+    # No axis title: the period labels speak for themselves.
     return {"type": "category", "categoryorder": "array", "categoryarray": periods}
 
 
@@ -130,7 +142,6 @@ def system_index(story):
         })
     periods = [r.period for r in scored]
     return {"data": data, "layout": layout(title, xaxis=period_axis(periods), yaxis=score_axis(_("System index")),
-                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
                                            **imported_marks(periods, [r.period for r in scored if r.imported]))}
 
 
@@ -189,9 +200,7 @@ def latest_vs_previous(comparison):
                  "marker": {"color": OKABE_ITO[0]}, "text": [_fmt(r["latest"]) for r in rows],
                  "textposition": "outside",
                  "hovertemplate": "%{x}<br>" + comparison["latest"] + ": %{text}<extra></extra>"})
-    # The legend above the bars: below, the slanted factor names ran into it.
-    return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis(), xaxis={"automargin": True},
-                                           legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})}
+    return {"data": data, "layout": layout(title, barmode="group", yaxis=score_axis())}
 
 
 def _fmt(value):
@@ -230,14 +239,16 @@ def heatmap(data, audit_url):
             "y": plain_all(name for _id, name in data.departments),
             "z": z, "text": text, "texttemplate": "%{text}", "customdata": links, "zmin": 0, "zmax": 100,
             "colorscale": HEATMAP_SCALE, "xgap": 2, "ygap": 2, "hoverongaps": False,
-            # No colour bar: every cell prints its score, and plotly.js styles the bar with inline
-            # style attributes that the strict CSP refuses.
+            # No plotly colour bar on the page: plotly.js resets its fill with a style attribute that the strict
+            # CSP refuses. The page draws the scale under the chart (dashboards/_colour_scale.html); the PDF
+            # turns the colour bar on (dashboards.views.report_figures).
             "showscale": False,
             "hovertemplate": "%{y} · %{x}: %{text}<br>" + _("Click to open the audit") + "<extra></extra>",
         }],
-        "layout": layout(title, xaxis={"automargin": True, "tickangle": -30},
-                         yaxis={"automargin": True, "autorange": "reversed"},
-                         height=max(320, 90 + 32 * len(data.departments))),
+        # Tick angle left to plotly: level where the factor names fit, slanted or upright where they do not.
+        "layout": layout(title, yaxis={"autorange": "reversed"},
+                         height=max(320, 90 + 32 * len(data.departments)),
+                         meta={"narrow": {"xaxis": {"tickangle": -90}}}),
     }
 
 
@@ -254,8 +265,7 @@ def punctuality_bars(rows, labels, title, horizontal=False):
                      "hovertemplate": "%{" + ("y" if horizontal else "x") + "}: %{" + ("x" if horizontal else "y")
                                       + "} " + _(label).lower() + "<extra></extra>"})
     count_axis = {"title": {"text": _("Department audits")}, "dtick": 1 if max(r.expected for r in rows) < 10 else None}
-    extra = {"xaxis": count_axis, "yaxis": {"automargin": True, "autorange": "reversed"},
-             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}} if horizontal else {
+    extra = {"xaxis": count_axis, "yaxis": {"autorange": "reversed"}} if horizontal else {
         "yaxis": count_axis, "xaxis": {"type": "category"}}
     if horizontal:
         extra["height"] = max(320, 120 + 24 * len(rows))
@@ -289,14 +299,17 @@ def movers(falls, rises):
             "textposition": "outside",
             "customdata": [f"{m.start_period} {whole(m.previous)} → {m.period} {whole(m.latest)}" for m in moves],
             "hovertemplate": "%{y}: %{text}<br>%{customdata}<extra></extra>",
+            # A phone's plot has room for the change only; the latest score stays in the hover.
+            "meta": {"narrow": {"text": [signed_whole(whole(m.latest) - whole(m.previous)) for m in moves]}},
         }],
         # Room on both sides for the "−14 → 27" labels, so a fall's label never runs into the axis names;
         # the largest fall on top, where an executive reads first.
         "layout": layout(title, xaxis={"title": {"text": _("Change in points")}, "zeroline": True,
                                        "zerolinecolor": "#333333", "range": movers_range(moves)},
                          margin={"l": 60, "r": 20, "t": 60, "b": 60},
-                         yaxis={"automargin": True, "autorange": "reversed"}, showlegend=False,
-                         height=max(300, 120 + 30 * len(moves))),
+                         yaxis={"autorange": "reversed"}, showlegend=False,
+                         height=max(300, 120 + 30 * len(moves)),
+                         meta={"narrow": {"xaxis": {"title": {"text": _("Change")}}}}),
     }
 
 
@@ -325,7 +338,7 @@ def open_actions(rows, action_list_url=""):
                   "textposition": "auto", "customdata": [action_list_url for _r in rows],
                   "hovertemplate": "%{x}: %{y}<extra></extra>"}],
         "layout": layout(title, yaxis={"title": {"text": _("Open action items")}, "dtick": 1},
-                         xaxis={"automargin": True}, showlegend=False),
+                         showlegend=False),
     }
 
 

@@ -1,5 +1,7 @@
 """Plotly figures of the team view, built from plain rows (no database): a static script draws them."""
 
+import textwrap
+
 from django.utils.translation import gettext as _
 
 from accounts.chart_text import plain
@@ -13,6 +15,10 @@ VERDICT_COLOURS = {
 # Red (0) → yellow → green (100), spelled out: plotly.js has no named "RdYlGn" and silently used another scale.
 KNOWLEDGE_SCALE = [[0, "#b3261e"], [0.5, "#f2c12e"], [1, "#1b7f3b"]]
 AXIS_CAP = 160  # keep one outlier from squashing the team into a corner
+# A name label's room in axis units (the axes run 0–160 over ~270 px on a phone, ~550 px on a desktop):
+# a point is named on the chart only when no other point lies within this box, the rest in the hover.
+LABEL_ROOM_X, LABEL_ROOM_Y = 60, 14
+TITLE_WIDTH = 45  # characters per title line, so a long "not shown" list wraps instead of running off
 
 
 def _capped(value):
@@ -28,6 +34,20 @@ def _hover(p):
     return text
 
 
+def labelled(placed):
+    """Per placed point, whether its name label fits: no other point within the label's room around it."""
+    spots = [(_capped(p.get("weakest", p["activity"])), _capped(p["plan"])) for p in placed]
+    return [not any(abs(x - ox) < LABEL_ROOM_X and abs(y - oy) < LABEL_ROOM_Y
+                    for j, (ox, oy) in enumerate(spots) if j != i) for i, (x, y) in enumerate(spots)]
+
+
+def label_position(x, y):
+    """Above the point, leaning inwards near the left and right edges and below it near the top edge."""
+    vertical = "bottom" if y > AXIS_CAP * 0.85 else "top"
+    horizontal = "right" if x < AXIS_CAP * 0.3 else "left" if x > AXIS_CAP * 0.7 else "center"
+    return f"{vertical} {horizontal}"
+
+
 def quadrant_figure(points, thresholds):
     """Activity compliance (x) × plan attainment (y), colour = knowledge, one point per manager.
 
@@ -37,23 +57,25 @@ def quadrant_figure(points, thresholds):
     x is the manager's weakest norm metric ("weakest", % of norm), not the activity mean: right of the dashed
     line then means every metric meets the norm, as the verdict judges it (a mean would place a manager at
     40 % of the meetings norm among those whose shortfall is the system's).
+    Names are printed only where they fit (`labelled`); every name is in the hover and the table below.
     """
     placed = [p for p in points if p["activity"] is not None and p["plan"] is not None]
     hover = [_hover(p) for p in placed]
+    xs = [_capped(p.get("weakest", p["activity"])) for p in placed]
+    ys = [_capped(p["plan"]) for p in placed]
     trace = {
-        "type": "scatter", "mode": "markers+text", "name": _("Managers"),
-        "x": [_capped(p.get("weakest", p["activity"])) for p in placed], "y": [_capped(p["plan"]) for p in placed],
-        # Alternate label sides so two managers with close numbers do not print their names over each other.
-        "text": [plain(p["name"]) for p in placed],
-        "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(placed))],
+        "type": "scatter", "mode": "markers+text", "name": _("Managers"), "x": xs, "y": ys,
+        "text": [plain(p["name"]) if fits else "" for p, fits in zip(placed, labelled(placed), strict=True)],
+        "textposition": [label_position(x, y) for x, y in zip(xs, ys, strict=True)], "cliponaxis": False,
         "hovertext": hover, "hoverinfo": "text",
         "marker": {
             "size": 16, "line": {"width": 1, "color": "#1d2330"},
             "color": [p["knowledge"] if p["knowledge"] is not None else 0 for p in placed],
-            # No colour bar: plotly.js draws it with inline styles the strict CSP refuses; the page's
-            # caption explains the scale and the hover text gives each manager's knowledge score.
+            # No colour bar: the page's caption explains the scale and the hover gives each knowledge score.
             "cmin": 0, "cmax": 100, "colorscale": KNOWLEDGE_SCALE, "showscale": False,
         },
+        # A phone's plot is half as wide: names only in the hover there.
+        "meta": {"narrow": {"mode": "markers"}},
     }
     quadrant_labels = [
         (AXIS_CAP * 0.97, 5, _("The system's shortfall"), "right"),
@@ -64,15 +86,19 @@ def quadrant_figure(points, thresholds):
     unplaced = [plain(p["name"]) for p in points if p not in placed]
     title = _("Activity against plan")
     if unplaced:
-        title += " · " + _("not shown (no plan or no norm): %(names)s") % {"names": ", ".join(unplaced)}
+        note = _("not shown (no plan or no norm): %(names)s") % {"names": ", ".join(unplaced)}
+        title += "<br>" + "<br>".join(textwrap.wrap(note, TITLE_WIDTH))
+    lines = title.count("<br>") + 1
     return {
         "data": [trace],
         "layout": {
-            "title": {"text": title},
+            "title": {"text": title, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 10},
+                      "x": 0, "xanchor": "left"},
             # xgettext:no-python-format
             "xaxis": {"title": {"text": _("Weakest norm metric, % of norm")}, "range": [0, AXIS_CAP],
-                      "zeroline": False},
-            "yaxis": {"title": {"text": _("Plan attainment, %")}, "range": [0, AXIS_CAP], "zeroline": False},
+                      "zeroline": False, "automargin": True, "ticks": "outside"},
+            "yaxis": {"title": {"text": _("Plan attainment, %")}, "range": [0, AXIS_CAP], "zeroline": False,
+                      "automargin": True, "ticks": "outside"},
             "shapes": [
                 {"type": "line", "x0": thresholds.activity, "x1": thresholds.activity, "y0": 0, "y1": AXIS_CAP,
                  "line": {"dash": "dash", "color": "#5b6475"}},
@@ -83,7 +109,7 @@ def quadrant_figure(points, thresholds):
                 {"x": x, "y": y, "text": text, "showarrow": False, "xanchor": anchor, "font": {"color": "#5b6475"}}
                 for x, y, text, anchor in quadrant_labels
             ],
-            "margin": {"t": 60, "r": 20, "b": 60, "l": 60},
+            "margin": {"t": 30 + 20 * lines, "r": 20, "b": 60, "l": 60},
             "showlegend": False,
         },
     }
@@ -100,10 +126,14 @@ def verdict_history_figure(history):
     return {
         "data": data,
         "layout": {
-            "barmode": "stack", "title": {"text": _("Managers per verdict")},
-            "xaxis": {"title": {"text": _("Period")}, "type": "category"},
-            "yaxis": {"title": {"text": _("Managers")}, "dtick": 1, "rangemode": "tozero"},
-            "legend": {"orientation": "h", "y": -0.25},
-            "margin": {"t": 60, "r": 20, "b": 80, "l": 60},
+            "barmode": "stack",
+            "title": {"text": _("Managers per verdict"), "yref": "container", "y": 1, "yanchor": "top",
+                      "pad": {"t": 10}, "x": 0, "xanchor": "left"},
+            "xaxis": {"title": {"text": _("Period")}, "type": "category", "automargin": True},
+            "yaxis": {"title": {"text": _("Managers")}, "dtick": 1, "rangemode": "tozero", "automargin": True},
+            # Above the bars, under the title: below them the legend ran into the period labels.
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+            "margin": {"t": 100, "r": 20, "b": 60, "l": 60},
+            "meta": {"narrow": {"margin": {"t": 160}}},  # on a phone the five verdicts take up to five rows
         },
     }

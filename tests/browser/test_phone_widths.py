@@ -12,11 +12,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
-from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.crawl import HOME, ROLES, open_page, reachable_pages, signed_in_context
 from tests.browser_support import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,16 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 SCREENS = SCREENSHOTS / "screens"
-ROLES = {
-    "admin": "admin@demo.example",
-    "executive": "exec@demo.example",
-    "department_head": "head.sales@demo.example",
-    "sales_manager": "sales1@demo.example",
-}
 OTHER_WIDTHS = (360, 768)  # the smallest phones and a tablet, checked by resizing the same page
-HOME = "/c/demo/"
-# Pages a role reaches in one more click than the navigation: the quarterly report from the dashboard.
-EXTRA_PAGES = {"executive": ["/c/demo/dashboard/report/"]}
 # (role, path) → screenshot name, saved at 390 px during the check and at 1440 px afterwards.
 SHOTS = {
     **{(role, HOME): f"home-{role}" for role in ("admin", "executive", "department_head", "sales_manager")},
@@ -41,14 +30,6 @@ SHOTS = {
     ("executive", "/c/demo/dashboard/report/"): "report",
     ("department_head", "/c/demo/audits/my/"): "questionnaire",
 }
-# Files, not pages: exports, PNG charts, evidence and calendar downloads.
-DOWNLOAD_MARKERS = ("/export/", "/png/", "/evidence/", ".csv", ".xlsx", ".ics", "/calendar/", "/download")
-
-# Collects same-origin company links of the page (the home and the navigation on it), downloads left out.
-LINKS_JS = """(home) => [...document.querySelectorAll('a[href]')]
-    .filter(a => !a.hasAttribute('download') && a.origin === location.origin && a.pathname.startsWith(home))
-    .map(a => a.pathname + a.search)"""
-
 # Focuses every visible control and question the way a keyboard or a tap would (the browser scrolls it into
 # view), then names the ones that a sticky or fixed element still covers.
 COVERED_JS = """() => {
@@ -79,39 +60,6 @@ COVERED_JS = """() => {
   return covered;
 }"""
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-def is_page(path):
-    return not any(marker in path for marker in DOWNLOAD_MARKERS)
-
-
-def signed_in_context(browser, live_server, email, viewport):
-    """A browser context carrying a session of `email` (Django's test client signs in, no form needed)."""
-    client = Client()
-    assert client.login(username=email, password=settings.DEMO_PASSWORD), email
-    context = browser.new_context(base_url=live_server.url, viewport=viewport)
-    context.set_default_timeout(30_000)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-    return context
-
-
-def open_page(page, path):
-    """Load a page; a page with charts also gets to fetch and draw them (they change the layout)."""
-    response = page.goto(path, wait_until="load")
-    if page.locator("[data-figure-url]").count():
-        try:
-            page.wait_for_load_state("networkidle", timeout=10_000)
-        except PlaywrightError:  # a chart still loading is measured as it is
-            pass
-    return response
-
-
-def reachable_pages(page, role):
-    """The home, every company page linked from it (its navigation included) and the role's extras, once each."""
-    open_page(page, HOME)
-    paths = [HOME] + [path for path in page.evaluate(LINKS_JS, HOME) if is_page(path)] + EXTRA_PAGES.get(role, [])
-    return list(dict.fromkeys(paths))
 
 
 def overflow_at(page, widths):

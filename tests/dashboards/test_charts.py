@@ -141,3 +141,35 @@ def test_russian_figures_use_a_decimal_comma():
     with translation.override("ru"):
         figure = valid(charts.system_index(story_of([round_row("2025-Q4", 62.5)])))
     assert figure["layout"]["separators"] == ", "
+
+
+def drawn_figures():
+    """One figure with data of each kind the pages draw."""
+    rows = [round_row("2025-Q3", 60.0), round_row("2025-Q4", 70.0)]
+    points = [point(p, f, s) for p in ("2025-Q3", "2025-Q4") for f, s in (("product", 60), ("sales_tech", 41))]
+    heat = Heatmap(period="2025-Q4", departments=[(1, "Sales")], factors=[("product", "Product")],
+                   cells=[HeatmapCell(1, "Sales", "product", 50.0, 10, "submitted")])
+    falls = [Mover("factor", "sales_tech", "Sales technology", 55, 41, -14, "2025-Q4", "Sales", 2)]
+    return [charts.system_index(story_of(rows, points)), charts.factor_lines(points), charts.heatmap(heat, audit_url),
+            charts.completion_by_round(rows), charts.completion_by_department([DepartmentCompletion(1, "Sales", 3, 1, 1, 0, 1)]),
+            charts.movers(falls, [])]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_every_figure_lets_axes_push_the_margins_and_keeps_its_legend_above_the_plot(index):
+    figure = valid(drawn_figures()[index])
+    layout = figure["layout"]
+    assert layout["xaxis"]["automargin"] and layout["yaxis"]["automargin"]
+    assert layout["legend"]["y"] > 1 and layout["legend"]["yanchor"] == "bottom"  # never under slanted ticks
+    assert layout["title"]["yref"] == "container" and layout["margin"]["t"] >= 60  # title over the legend
+
+
+def test_movers_on_a_phone_print_the_change_alone_still_with_a_real_minus_sign():
+    falls = [Mover("factor", "sales_tech", "Sales technology", 55, 41, -14, "2025-Q4", "Sales", 2)]
+    trace = valid(charts.movers(falls, [Mover("department", "3", "IT", 50, 56, 6, "2025-Q4")]))["data"][0]
+    assert trace["meta"]["narrow"]["text"] == ["\u221214", "+6"]
+
+
+def test_period_axes_stand_their_labels_upright_on_a_phone():
+    figure = valid(charts.completion_by_round([round_row("2025-Q3", 60.0), round_row("2025-Q4", 70.0)]))
+    assert figure["layout"]["meta"]["narrow"]["xaxis"] == {"tickangle": -90}

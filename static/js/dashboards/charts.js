@@ -90,7 +90,8 @@
         var summary = document.getElementById(element.dataset.summary);
         if (summary && payload.summary) { summary.textContent = payload.summary; }
         fillTable(element, payload.table);
-        return window.Plotly.react(element, payload.figure.data, payload.figure.layout, CONFIG).then(function () {
+        var figure = window.chartFit(element, payload.figure, { dropTitle: true });
+        return window.Plotly.react(element, figure.data, figure.layout, CONFIG).then(function () {
           if (!element.dataset.linked) { followLinks(element); element.dataset.linked = "1"; }
           element.dataset.drawn = "1";
         });

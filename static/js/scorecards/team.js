@@ -15,6 +15,7 @@
       charts.forEach(function (node) {
         var figure = data.figures[node.getAttribute("data-figure")];
         if (figure) {
+          figure = window.chartFit(node, figure);
           Plotly.newPlot(node, figure.data, figure.layout, { responsive: true, displaylogo: false });
         }
       });
