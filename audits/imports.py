@@ -237,7 +237,7 @@ def cell_errors(record):
     if record.get("merged"):
         yield "row", _("Cells %(range)s are merged: unmerge them and fill every cell.") % {"range": record["merged"]}
     for column, value in record.items():
-        if isinstance(value, str) and value.startswith("=") and column not in ("line", "merged"):
+        if value.__class__ is str and value[:1] == "=" and column != "merged":  # exact type: runs per cell
             yield column, _("The cell holds a formula (%(formula)s): paste the values, not formulas.") % {
                 "formula": value[:40]}
 

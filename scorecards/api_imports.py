@@ -18,7 +18,7 @@ from accounts.api import CompanyAPIView
 
 from . import selectors, services
 from .api import IDEMPOTENCY_KEY
-from .imports import ACTIVITY, MAX_SHOWN_ERRORS, PLANS, RATINGS
+from .imports import ACTIVITY, KINDS, MAX_SHOWN_ERRORS, PLANS, RATINGS
 
 MAX_API_ROWS = 20_000
 FORBIDDEN = OpenApiResponse(description="Only the company's admins import scorecard history.")
@@ -78,7 +78,7 @@ class ScorecardRowErrorSerializer(serializers.Serializer):
 
 
 class ScorecardHistoryPreviewSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[ACTIVITY, PLANS, RATINGS])
+    kind = serializers.ChoiceField(choices=list(KINDS))
     encoding = serializers.CharField()
     rows_read = serializers.IntegerField()
     rows_with_errors = serializers.IntegerField()
@@ -92,7 +92,7 @@ class ScorecardHistoryPreviewSerializer(serializers.Serializer):
 
 
 class ScorecardHistoryImportedSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[ACTIVITY, PLANS, RATINGS])
+    kind = serializers.ChoiceField(choices=list(KINDS))
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
     updated = serializers.IntegerField()

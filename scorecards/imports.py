@@ -156,6 +156,11 @@ class Preview:
 
 def parse_count(value):
     """A whole number from a cell; blank means 0."""
+    if value.__class__ is str:
+        try:
+            return int(value)  # the usual CSV cell, surrounding spaces included
+        except ValueError:
+            pass
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):

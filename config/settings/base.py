@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
         "FactorKeyEnum": "audits.models.FactorKey",
         "CadenceEnum": "audits.models.Cadence",
         "NotificationKindEnum": "notifications.models.Kind",
+        "ScorecardHistoryKindEnum": "scorecards.imports.KINDS",
     },
 }
 
