@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,8 @@ from django_scopes import scope
 
 from accounts.concurrency import save_versioned
 from accounts.deadlocks import retry_once_on_deadlock
-from accounts.security.audit import record, update_logged
+from accounts.models import Role
+from accounts.security.audit import record, remember_stored, update_logged
 from accounts.security.models import AuditAction
 from accounts.services import company_mark_due
 from accounts.uploads import content_matches_extension, type_mismatch_message
@@ -497,9 +499,14 @@ def _record_transition(*, audit, to_status, by=None, at=None, reason=""):
 
 def audits_mark_overdue(*, company, now=None):
     """Draft and reopened audits past their deadline become overdue; returns how many changed."""
+    return audits_mark_overdue_in(companies=[company], now=now)
+
+
+def audits_mark_overdue_in(*, companies, now=None):
+    """The same for a batch of companies (the tick's): one query finds the late audits, each is claimed alone."""
     now = now or timezone.now()
     late = DepartmentAudit.objects.filter(
-        company=company, status__in=(AuditStatus.DRAFT, AuditStatus.REOPENED), deadline__lt=now
+        company__in=companies, status__in=(AuditStatus.DRAFT, AuditStatus.REOPENED), deadline__lt=now
     )
     changed = 0
     for audit in late:
@@ -509,7 +516,8 @@ def audits_mark_overdue(*, company, now=None):
                                     status=AuditStatus.OVERDUE)
             if claimed:
                 AuditTransition.objects.create(
-                    company=company, audit=audit, from_status=audit.status, to_status=AuditStatus.OVERDUE, at=now,
+                    company_id=audit.company_id, audit=audit, from_status=audit.status, to_status=AuditStatus.OVERDUE,
+                    at=now,
                 )
                 changed += 1
     return changed
@@ -532,7 +540,9 @@ def _lock_audit(audit):
 
 def _lock_round(round):
     """Lock the round's row (step 2), after its audit's: its scores are recomputed by one submit at a time."""
-    return Round.objects.select_for_update(of=("self",), no_key=True).get(pk=round.pk)
+    locked = Round.objects.select_for_update(of=("self",), no_key=True).get(pk=round.pk)
+    remember_stored(locked)  # read under its lock: the audit log compares the new scores with it
+    return locked
 
 
 def _lock_open_audit(audit):
@@ -643,40 +653,97 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
     `evidence_file=None` keeps a file uploaded earlier; `clear_evidence_file=True` removes it.
     Raises AuditNotEditable for a submitted audit, ValidationError for anything else wrong.
     """
-    now = now or timezone.now()
-    comment = (comment or "").strip()
     with transaction.atomic():
         audit = _lock_open_audit(audit)
         _check_question_in_audit(audit=audit, question=question)
-        if not_applicable:
-            _check_not_applicable(comment=comment, values=(scale_value, bool_value, number_value, text_value))
-            values = {"scale_value": None, "bool_value": None, "number_value": None, "text_value": ""}
-        else:
-            values = _clean_values(question=question, scale_value=scale_value, bool_value=bool_value,
-                                   number_value=number_value, text_value=text_value)
-        if evidence_file is not None:
-            _check_evidence_file(evidence_file)
         answer = Answer.objects.select_for_update(no_key=True).filter(audit=audit, question=question).first()
-        if answer is not None and audit.first_submitted_at is not None:
+        return _write_answer(
+            audit=audit, question=question, answer=answer, by=by, scale_value=scale_value, bool_value=bool_value,
+            number_value=number_value, text_value=text_value, not_applicable=not_applicable, comment=comment,
+            evidence_url=evidence_url, evidence_file=evidence_file, clear_evidence_file=clear_evidence_file, now=now)
+
+
+def audit_lock_answerable(*, membership, audit_pk):
+    """The audit `audit_pk` if this member answers it (their own department's, as its head), read with its round
+    (and department, its name) under the lock of its row alone: step 1 of the lock order, taken in the caller's transaction and on the
+    member's own rows only. None otherwise (the caller tells another company's audit from a forbidden one)."""
+    if not (membership.is_active and membership.role == Role.DEPARTMENT_HEAD and membership.department_id):
+        return None
+    audit = (DepartmentAudit.objects.select_for_update(of=("self",), no_key=True).select_related("round", "department")
+             .filter(company_id=membership.company_id, department_id=membership.department_id, pk=audit_pk).first())
+    if audit is not None:
+        audit.company = membership.company  # read with the membership already
+    return audit
+
+
+def answer_of(*, audit, question_id):
+    """(stored answer or None, question or None) for one of the audit's questions: one query when the question
+    is answered (the answer with its question), two for a first answer; (None, None) for a question the audit
+    does not ask. Read under the audit's lock, the answer needs no lock of its own: every answer write takes the
+    audit's first."""
+    try:
+        question_id = int(question_id)
+    except (TypeError, ValueError):
+        return None, None
+    asked = Q(questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.all())
+    answer = (Answer.objects.filter(audit=audit, question_id=question_id)
+              .filter(question__in=Question.objects.filter(asked)).select_related("question").first())
+    if answer is not None:
+        return answer, answer.question
+    return None, Question.objects.filter(asked, company=audit.company_id, pk=question_id).first()
+
+
+def answer_save_locked(*, audit, question, answer, by, now=None, **values):
+    """answer_save for a caller that holds the audit's row lock in its transaction (`audit_lock_answerable`) and
+    read the question and its stored answer with `answer_of`: the same rules and writes, nothing read twice.
+
+    The caller's transaction is the unit (retried by the caller, accounts.deadlocks.atomic_retrying): an error
+    raised here leaves it to be rolled back.
+    """
+    if not audit.is_open:
+        raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
+                               code="not_editable")
+    return _write_answer(audit=audit, question=question, answer=answer, by=by, now=now, **values)
+
+
+def _write_answer(*, audit, question, answer, by, scale_value=None, bool_value=None, number_value=None,
+                  text_value="", not_applicable=False, comment="", evidence_url="", evidence_file=None,
+                  clear_evidence_file=False, now=None):
+    """Check the values and store them over `answer` (None: a first answer) of the locked, open audit."""
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    if not_applicable:
+        _check_not_applicable(comment=comment, values=(scale_value, bool_value, number_value, text_value))
+        values = {"scale_value": None, "bool_value": None, "number_value": None, "text_value": ""}
+    else:
+        values = _clean_values(question=question, scale_value=scale_value, bool_value=bool_value,
+                               number_value=number_value, text_value=text_value)
+    if evidence_file is not None:
+        _check_evidence_file(evidence_file)
+    if answer is not None:
+        remember_stored(answer)  # read under the audit's lock: the audit log compares with it, reading nothing
+        if audit.first_submitted_at is not None:
             AnswerRevision.objects.create(
-                company=audit.company, answer=answer, values=answer_snapshot(answer), changed_by=by, changed_at=now,
+                company_id=audit.company_id, answer=answer, values=answer_snapshot(answer), changed_by=by,
+                changed_at=now,
             )
-        old_file = answer.evidence_file.name if answer is not None else ""
-        answer = answer or Answer(company=audit.company, audit=audit, question=question)
-        for name, value in values.items():
-            setattr(answer, name, value)
-        answer.not_applicable, answer.comment = bool(not_applicable), comment
-        answer.evidence_url = (evidence_url or "").strip()
-        answer.updated_at, answer.updated_by = now, by
-        if clear_evidence_file:
-            answer.evidence_file = ""
-        if evidence_file is not None:
-            answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
-        answer.full_clean(exclude=["audit", "question", "company"], validate_constraints=False)
-        answer = _save_answer(answer)
-        if old_file != (answer.evidence_file.name or ""):
-            evidence_file_discard_later(old_file)
-        return answer
+    old_file = answer.evidence_file.name if answer is not None else ""
+    answer = answer or Answer(company_id=audit.company_id, audit=audit, question=question)
+    for name, value in values.items():
+        setattr(answer, name, value)
+    answer.not_applicable, answer.comment = bool(not_applicable), comment
+    answer.evidence_url = (evidence_url or "").strip()
+    answer.updated_at, answer.updated_by = now, by
+    if clear_evidence_file:
+        answer.evidence_file = ""
+    if evidence_file is not None:
+        answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
+    # updated_by is the signed-in author (or None): no query to prove the user exists
+    answer.full_clean(exclude=["audit", "question", "company", "updated_by"], validate_constraints=False)
+    answer = _save_answer(answer)
+    if old_file != (answer.evidence_file.name or ""):
+        evidence_file_discard_later(old_file)
+    return answer
 
 
 @retry_once_on_deadlock
@@ -710,17 +777,10 @@ def answer_evidence_file_set(*, audit, question, by, evidence_file=None, now=Non
 
 
 def _save_answer(answer):
-    """Insert or update; a concurrent first save of the same answer (two tabs) turns into an update."""
-    if answer.pk is not None:
-        answer.save()
-        return answer
-    try:
-        with transaction.atomic():
-            answer.save()
-    except IntegrityError:
-        answer.pk = Answer.objects.get(audit=answer.audit, question=answer.question).pk
-        answer._state.adding = False
-        answer.save()
+    """Insert or update. Every answer write holds its audit's row lock first (SQLite: one writer at a time), so
+    two first saves of one answer (two tabs) run one after the other and the second finds and updates the
+    first's row: no savepoint is needed around the insert."""
+    answer.save()
     return answer
 
 
@@ -817,35 +877,47 @@ def answers_copy_from_previous(*, audit, by, now=None):
 
 # ---------------------------------------------------------------- submit and reopen
 
-def missing_required_answers(audit):
-    """question id (str) → message for every required question without an answer."""
-    answered = {answer.question_id for answer in audit.answers.all() if answer.is_answered}
-    return {
-        str(question.pk): _("This question needs an answer.")
-        for question in audit_questions(audit).filter(required=True)
-        if question.pk not in answered
-    }
-
-
 @retry_once_on_deadlock
 def audit_submit(*, audit, by, now=None):
     """Submit a draft, overdue or reopened audit once every required question is answered; store the scores."""
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_open_audit(audit)
-        missing = missing_required_answers(locked)
-        if missing:
-            raise ValidationError(missing, code="unanswered")
-        _record_transition(audit=locked, to_status=AuditStatus.SUBMITTED, by=by, at=now)
-        locked.submitted_at, locked.submitted_by = now, by
-        locked.first_submitted_at = locked.first_submitted_at or now
-        locked.save(update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "updated_at"])
-        company_mark_due(company_id=locked.company_id)  # its reminders stop; the next due moment moves
-        scoring.store_audit_scores(locked)
-        locked.round = _lock_round(locked.round)
-        scoring.store_round_scores(locked.round)
+        remember_stored(locked)  # read under its lock: the audit log compares with it
+        _submit(locked, by=by, now=now)
     _refresh(audit, locked)
     return audit
+
+
+def audit_submit_locked(*, audit, by, now=None):
+    """audit_submit for a caller that holds the audit's row lock in its transaction (`audit_lock_answerable`)."""
+    if not audit.is_open:
+        raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
+                               code="not_editable")
+    remember_stored(audit)
+    _submit(audit, by=by, now=now)
+    return audit
+
+
+def _submit(locked, *, by, now=None):
+    """The submit of a locked open audit: the audit's questions and answers are read once, for the required
+    check and for its scores (scoring.store_audit_scores), then the round's scores under the round's lock."""
+    now = now or timezone.now()
+    questions = list(audit_questions(locked).select_related(None))
+    answers = {answer.question_id: answer for answer in locked.answers.all()}
+    missing = {
+        str(question.pk): _("This question needs an answer.") for question in questions
+        if question.required and not (question.pk in answers and answers[question.pk].is_answered)
+    }
+    if missing:
+        raise ValidationError(missing, code="unanswered")
+    _record_transition(audit=locked, to_status=AuditStatus.SUBMITTED, by=by, at=now)
+    locked.submitted_at, locked.submitted_by = now, by
+    locked.first_submitted_at = locked.first_submitted_at or now
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "updated_at"])
+    company_mark_due(company_id=locked.company_id)  # its reminders stop; the next due moment moves
+    scoring.store_audit_scores(locked, questions=questions, answers=answers)
+    locked.round = _lock_round(locked.round)
+    scoring.store_round_scores(locked.round)
 
 
 @retry_once_on_deadlock

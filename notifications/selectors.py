@@ -9,6 +9,7 @@ from accounts.numbers import whole
 from audits.models import (
     OPEN_ACTION_STATUSES,
     OPEN_STATUSES,
+    ActionItem,
     AuditStatus,
     DepartmentAudit,
     Factor,
@@ -32,40 +33,40 @@ def policy_of(*, company):
     return ReminderPolicy.objects.filter(company=company).first() or ReminderPolicy(company=company)
 
 
-def send_moments_of(*, company):
-    """{waiting: earliest due time of planned rows not queued yet, sending: earliest claim of rows being sent}
-    (each None when there is none), in one query."""
-    return Notification.objects.filter(company=company, status__in=[Status.PLANNED, Status.SENDING]).aggregate(
-        waiting=Min("due_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=True)),
-        sending=Min("claimed_at", filter=Q(status=Status.SENDING)),
-    )
+def send_moments_of(*, companies):
+    """{company id: {waiting: earliest due time of planned rows not queued yet, sending: earliest claim of rows
+    being sent}} for the companies that have such rows, in one query."""
+    rows = (Notification.objects.filter(company__in=companies, status__in=[Status.PLANNED, Status.SENDING])
+            .order_by().values("company_id")
+            .annotate(waiting=Min("due_at", filter=Q(status=Status.PLANNED, enqueued_at__isnull=True)),
+                      sending=Min("claimed_at", filter=Q(status=Status.SENDING))))
+    return {row["company_id"]: {"waiting": row["waiting"], "sending": row["sending"]} for row in rows}
 
 
-def open_audits_of(*, company):
+def open_audits_of(*, companies):
     return (
-        DepartmentAudit.objects.filter(company=company, status__in=OPEN_STATUSES)
+        DepartmentAudit.objects.filter(company__in=companies, status__in=OPEN_STATUSES)
         .select_related("round", "department__head__user")
         .order_by("deadline", "pk")
     )
 
 
-def department_members_of(*, company, department_ids):
-    """Active members of the given departments, grouped by department id (one query)."""
-    grouped = {}
-    members = company.memberships.filter(department_id__in=department_ids, is_active=True).select_related("user")
-    for member in members:
-        grouped.setdefault(member.department_id, []).append(member)
-    return grouped
+def department_members_of(*, companies, department_ids):
+    """Active members of the given departments of these companies (one query)."""
+    return Membership.objects.filter(company__in=companies, department_id__in=department_ids, is_active=True) \
+        .select_related("user").order_by("pk")
 
 
-def executives_of(*, company):
-    return list(company.memberships.filter(role=Role.EXECUTIVE, is_active=True).select_related("user"))
+def executives_of(*, companies):
+    return Membership.objects.filter(company__in=companies, role=Role.EXECUTIVE, is_active=True) \
+        .select_related("user").order_by("pk")
 
 
-def open_action_items_of(*, company):
+def open_action_items_of(*, companies):
     return (
-        company.action_items.filter(status__in=OPEN_ACTION_STATUSES, owner__isnull=False, owner__is_active=True)
-        .select_related("owner__user")
+        ActionItem.objects.filter(company__in=companies, status__in=OPEN_ACTION_STATUSES, owner__isnull=False,
+                                  owner__is_active=True)
+        .select_related("owner__user").order_by("pk")
     )
 
 
@@ -165,10 +166,10 @@ def members_by_id(*, company, ids):
     return {m.pk: m for m in Membership.objects.filter(company=company, pk__in=ids).select_related("user")}
 
 
-def due_notification_ids(*, company, now, enqueue_stale, sending_stale, max_attempts, limit):
+def due_notification_ids(*, companies, now, enqueue_stale, sending_stale, max_attempts, limit):
     """Planned rows whose time has come and that are not already queued, plus rows a dead worker left."""
     return list(
-        Notification.objects.filter(company=company)
+        Notification.objects.filter(company__in=companies)
         .filter(
             Q(status=Status.PLANNED, due_at__lte=now)
             & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - enqueue_stale))

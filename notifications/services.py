@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -58,6 +58,8 @@ MAX_SENDS_PER_TICK = 500
 ASSIGNMENT_LOOKBACK = datetime.timedelta(days=2)
 ACTION_OVERDUE_LOOKBACK = datetime.timedelta(days=14)
 DIGEST_LOOKBACK = datetime.timedelta(hours=24)
+# Keys looked up per query: under SQLite's old limit of 999 parameters, with the batch's company ids beside them.
+KEYS_PER_QUERY = 800
 
 
 # ---------------------------------------------------------------- policy
@@ -66,6 +68,20 @@ def reminder_policy_ensure(*, company):
     """The company's policy, created with the defaults on first use (idempotent)."""
     policy, _created = ReminderPolicy.objects.get_or_create(company=company)
     return policy
+
+
+def reminder_policies_ensure(*, companies):
+    """{company id: policy} for a batch of companies, the missing ones created with the defaults (two queries at
+    most, three when one is missing); each policy's company is the instance given, so nothing reloads it."""
+    by_id = {company.pk: company for company in companies}
+    policies = {p.company_id: p for p in ReminderPolicy.objects.filter(company__in=list(by_id))}
+    missing = [ReminderPolicy(company=company) for pk, company in by_id.items() if pk not in policies]
+    if missing:
+        ReminderPolicy.objects.bulk_create(missing, ignore_conflicts=True)  # a concurrent planner's row wins
+        policies = {p.company_id: p for p in ReminderPolicy.objects.filter(company__in=list(by_id))}
+    for policy in policies.values():
+        policy.company = by_id[policy.company_id]
+    return policies
 
 
 def reminder_policy_update(*, policy, timezone_name=None, **fields):
@@ -84,6 +100,11 @@ def reminder_policy_update(*, policy, timezone_name=None, **fields):
 
 
 # ---------------------------------------------------------------- planning
+#
+# Set-based: a batch of companies (one tick task's share) is planned with a fixed number of queries whatever
+# its size — open audits, action items, policies, recipients, existing keys, one bulk insert per 500 rows,
+# the queue marks — and the Python between them only builds rows. Per-company queries remain only for rare
+# work: a round to open, an audit turning overdue, a weekly digest's figures.
 
 def notifications_plan(*, company, now=None):
     """Create the notification rows that have fallen due and queue the sends; returns rows created.
@@ -92,35 +113,208 @@ def notifications_plan(*, company, now=None):
     double a notification. The number of queries does not grow with departments or people.
     """
     now = now or timezone.now()
-    return plan(company=company, policy=reminder_policy_ensure(company=company), now=now).created
+    return plan(companies=[company], policies=reminder_policies_ensure(companies=[company]), now=now).created
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What one planning pass created, and the rows it read (the tick computes the next due moment from them)."""
+    """What one planning pass created, and the rows it read by company id (the tick computes each company's
+    next due moment from them)."""
 
     created: int
-    audits: list
-    items: list
+    audits: dict
+    items: dict
 
 
-def plan(*, company, policy, now):
-    audits = list(selectors.open_audits_of(company=company))
-    items = list(selectors.open_action_items_of(company=company))
-    with transaction.atomic():
-        candidates = audit_candidates(company=company, policy=policy, now=now, audits=audits)
-        candidates += action_item_candidates(company=company, policy=policy, now=now, items=items)
+def grouped(rows, key="company_id"):
+    """{key: [rows]} in the rows' order."""
+    groups = {}
+    for item in rows:
+        groups.setdefault(getattr(item, key), []).append(item)
+    return groups
+
+
+def plan(*, companies, policies, now):
+    ids = [company.pk for company in companies]
+    audits = grouped(selectors.open_audits_of(companies=ids))
+    items = grouped(selectors.open_action_items_of(companies=ids))
+    people = People(companies=companies, policies=policies, audits=audits)
+    candidates, digests = [], []
+    for company in companies:
+        policy = policies[company.pk]
+        rows = Rows(company=company, policy=policy, now=now)
+        audit_candidates(rows, audits=audits.get(company.pk, []), people=people)
+        action_item_candidates(rows, items=items.get(company.pk, []))
+        candidates += rows.rows
         slot = digest_slot_due(company=company, policy=policy, now=now)
-        created = insert_new(company=company, policy=policy, candidates=candidates, digest_slot=slot, now=now)
-        fail_abandoned(company=company, now=now)
-        enqueue_due(company=company, now=now)
+        if slot is not None:
+            digests.append((rows, slot))
+    with transaction.atomic():
+        created = insert_new(candidates=candidates, digests=digests, people=people, now=now)
+        fail_abandoned(companies=ids, now=now)
+        enqueue_due(companies=ids, now=now)
     return Plan(created=created, audits=audits, items=items)
+
+
+class People:
+    """The recipients a batch's planning may need — executives, department members — each kind read once for the
+    whole batch (one query), and only when first asked for."""
+
+    def __init__(self, *, companies, policies, audits):
+        self.ids = [company.pk for company in companies]
+        self.member_companies = [pk for pk in self.ids if policies[pk].remind_department_members and audits.get(pk)]
+        self.department_ids = {a.department_id for pk in self.member_companies for a in audits[pk]}
+        self._executives = None
+        self._members = None
+
+    def executives(self, company_id):
+        if self._executives is None:
+            self._executives = grouped(selectors.executives_of(companies=self.ids))
+        return self._executives.get(company_id, [])
+
+    def department_members(self, company_id, department_id):
+        if company_id not in self.member_companies:
+            return []
+        if self._members is None:
+            self._members = grouped(selectors.department_members_of(
+                companies=self.member_companies, department_ids=self.department_ids), "department_id")
+        return self._members.get(department_id, [])
+
+
+class Rows:
+    """One company's new rows: the send moment (the next one in its send window) is computed once."""
+
+    def __init__(self, *, company, policy, now):
+        self.company, self.policy, self.now = company, policy, now
+        self.tz = company.tzinfo
+        self.send_at = schedule.next_send_time(now, policy=policy, tz=self.tz)
+        self.rows = []
+
+    def add(self, *, recipient, kind, key, **subject):
+        self.rows.append(Notification(company=self.company, recipient=recipient, kind=kind,
+                                      dedupe_key=f"{key}:m{recipient.pk}", created_at=self.now, due_at=self.send_at,
+                                      **subject))
+
+
+def audit_candidates(rows, *, audits, people):
+    """Reminders, overdue notices and escalations of every open department audit."""
+    policy, now, tz = rows.policy, rows.now, rows.tz
+    for audit in audits:
+        head = audit.department.head
+        recipients = [head] if head is not None and head.is_active else []
+        recipients += [m for m in people.department_members(audit.company_id, audit.department_id)
+                       if m not in recipients]
+        if audit.deadline <= now:
+            occurrences = [schedule.overdue_occurrence(deadline=audit.deadline, policy=policy, now=now)]
+        else:
+            chain = schedule.before_deadline_chain(opened_at=audit.round.opened_at, deadline=audit.deadline,
+                                                   policy=policy, tz=tz)
+            occurrences = schedule.due_now(chain, now)
+        payload = audit_payload(audit, head)
+        for occurrence in occurrences:
+            for person in recipients:
+                rows.add(recipient=person, kind=occurrence.kind, key=f"{occurrence.kind}:a{audit.pk}:{occurrence.name}",
+                         audit=audit, round=audit.round, payload={**payload, **occurrence.extra})
+        escalation = schedule.escalation_occurrence(deadline=audit.deadline, policy=policy, now=now)
+        if escalation is not None:
+            for person in people.executives(audit.company_id):
+                rows.add(recipient=person, kind=escalation.kind, key=f"{escalation.kind}:a{audit.pk}:{escalation.name}",
+                         audit=audit, round=audit.round, payload=payload)
+
+
+def audit_payload(audit, head):
+    return {"department": audit.department.name, "period": audit.round.period,
+            "head": head.user.display_name if head is not None else ""}
+
+
+def action_item_candidates(rows, *, items):
+    """Assignment, due-tomorrow and overdue notices for open action items with an owner."""
+    now = rows.now
+    for item in items:
+        subject = {"action_item": item, "payload": {"title": item.title,
+                                                    "due": item.due_date.isoformat() if item.due_date else ""}}
+        assigned_recently = max(item.created_at, item.updated_at) >= now - ASSIGNMENT_LOOKBACK
+        if assigned_recently and item.created_by_id != item.owner.user_id:
+            rows.add(recipient=item.owner, kind=Kind.ACTION_ASSIGNED, key=f"{Kind.ACTION_ASSIGNED}:i{item.pk}",
+                     **subject)
+        occurrence = schedule.action_item_occurrences(due_date=item.due_date, tz=rows.tz, now=now)
+        if occurrence is None:
+            continue
+        stale = occurrence.kind == Kind.ACTION_OVERDUE and occurrence.at < now - ACTION_OVERDUE_LOOKBACK
+        if not stale:
+            rows.add(recipient=item.owner, kind=occurrence.kind,
+                     key=f"{occurrence.kind}:i{item.pk}:{item.due_date.isoformat()}", **subject)
+
+
+def digest_slot_due(*, company, policy, now):
+    """This week's digest moment when it has just passed, else None."""
+    slot = schedule.digest_slot(policy=policy, tz=company.tzinfo, now=now)
+    if slot < now - DIGEST_LOOKBACK:
+        return None
+    return slot
+
+
+def insert_new(*, candidates, digests, people, now):
+    """Insert the rows whose keys do not exist yet; a concurrent planner's rows are ignored, not doubled."""
+    digest_rows = []
+    for rows, slot in digests:
+        start = len(rows.rows)
+        for person in people.executives(rows.company.pk):
+            rows.add(recipient=person, kind=Kind.DIGEST, key=f"{Kind.DIGEST}:{slot.date().isoformat()}")
+        digest_rows.append((rows.company, slot, rows.rows[start:]))
+    keys = [c.dedupe_key for c in candidates] + [d.dedupe_key for _c, _s, made in digest_rows for d in made]
+    if not keys:
+        return 0
+    existing = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        existing.update(Notification.objects.filter(company__in=people.ids, dedupe_key__in=keys[start:start + KEYS_PER_QUERY])
+                        .values_list("dedupe_key", flat=True))
+    new = [c for c in candidates if c.dedupe_key not in existing]
+    for company, slot, made in digest_rows:
+        new_digests = [d for d in made if d.dedupe_key not in existing]
+        if not new_digests:
+            continue
+        # Computed only when someone still lacks this week's digest: a few queries, once a week per company.
+        with scope(company=company):
+            content = selectors.digest_content(company=company, now=now, since=slot - datetime.timedelta(days=7))
+        if content is not None:
+            for d in new_digests:
+                d.payload = content
+            new += new_digests
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def fail_abandoned(*, companies=None, now):
+    """Rows stuck in "sending" before the hand-over after every attempt was used: record the failure instead of
+    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)
+    Without companies (the sweep, outside any scope) every company's rows."""
+    rows = Notification.objects.filter(company__in=companies) if companies is not None else Notification.objects.all()
+    return rows.filter(
+        status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
+        attempts__gte=MAX_ATTEMPTS,
+    ).update(status=Status.FAILED, last_error="The worker stopped while sending, and no attempts are left.")
+
+
+def enqueue_due(*, companies, now):
+    """Mark the due rows as queued and publish their send tasks after the transaction commits (one producer for
+    the batch). At most MAX_SENDS_PER_TICK per company in the batch; the rest go at the next look."""
+    ids = selectors.due_notification_ids(companies=companies, now=now, enqueue_stale=ENQUEUE_STALE,
+                                         sending_stale=SENDING_STALE, max_attempts=MAX_ATTEMPTS,
+                                         limit=MAX_SENDS_PER_TICK * len(companies))
+    if ids:
+        Notification.objects.filter(company__in=companies, pk__in=ids).update(enqueued_at=now)
+        transaction.on_commit(lambda: publish_sends(ids))
+    return ids
 
 
 # ---------------------------------------------------------------- the tick: only companies with due work
 
 # A tick hands out at most this many companies (a Monday-morning surge of digests spreads over a few ticks).
 MAX_COMPANIES_PER_TICK = 5000
+# The tick hands the due companies to tasks in batches of this many: one batch is planned with a fixed number of
+# queries (see "planning"), so a batch of 50 costs about what one company used to.
+COMPANIES_PER_TASK = 50
 # A handed-out company is skipped by later ticks this long; if its task never runs, it is due again after.
 DUE_LEASE = datetime.timedelta(minutes=5)
 
@@ -142,173 +336,91 @@ def companies_due_release(*, ids):
 
 
 def company_due_work(*, company, now=None):
-    """Everything the tick does for one due company — open its round, mark overdue audits, plan and queue
-    notifications — then store when it is next due. Returns the number of notifications created."""
-    from audits.services import audits_mark_overdue
+    """Everything the tick does for one due company (a batch of one: companies_due_work)."""
+    return companies_due_work(companies=[company], now=now)
+
+
+def companies_due_work(*, companies, now=None):
+    """Everything the tick does for a batch of due companies — open their rounds, mark overdue audits, plan and
+    queue notifications — then store when each is next due. Returns the number of notifications created.
+    Runs inside `scope(company=companies)`."""
+    from audits.services import audits_mark_overdue_in
 
     now = now or timezone.now()
-    leased = company.next_due_at
-    round_at = round_open_if_due(company=company, now=now)
-    audits_mark_overdue(company=company, now=now)
-    policy = reminder_policy_ensure(company=company)
-    planned = plan(company=company, policy=policy, now=now)
-    next_at = next_due_moment(company=company, policy=policy, now=now, planned=planned, round_at=round_at)
-    # Conditional: when a service marked the company due meanwhile (accounts.services.company_mark_due), it stays due.
-    Company.objects.filter(pk=company.pk, next_due_at=leased).update(next_due_at=next_at)
+    leased = {company.pk: company.next_due_at for company in companies}
+    round_at = rounds_open_if_due(companies=companies, now=now)
+    audits_mark_overdue_in(companies=companies, now=now)
+    policies = reminder_policies_ensure(companies=companies)
+    planned = plan(companies=companies, policies=policies, now=now)
+    sends = selectors.send_moments_of(companies=list(leased))
+    next_at = {company.pk: next_due_moment(company=company, policy=policies[company.pk], now=now, planned=planned,
+                                           round_at=round_at.get(company.pk), sends=sends.get(company.pk, {}))
+               for company in companies}
+    # Conditional: when a service marked a company due meanwhile (accounts.services.company_mark_due), it stays due.
+    Company.objects.filter(pk__in=list(leased)).update(next_due_at=Case(
+        *[When(pk=pk, next_due_at=leased[pk], then=Value(moment)) for pk, moment in next_at.items()],
+        default=F("next_due_at"), output_field=DateTimeField()))
     return planned.created
 
 
-def round_open_if_due(*, company, now):
-    """Open the current period's round once its opening moment has passed; returns when to look again."""
+def rounds_open_if_due(*, companies, now):
+    """Open each company's current round once its opening moment has passed; returns {company id: when to look
+    again}. One query for the schedules and one for the rounds that exist; a round is opened company by company."""
     from audits import services as audit_services
-    from audits.models import Schedule
+    from audits.models import Round, Schedule
     from audits.periods import period_containing
 
-    cadence = Schedule.objects.filter(company=company, is_active=True).first()
-    if cadence is None:
-        return None  # no active schedule: schedule_update marks the company due when that changes
-    period = period_containing(audit_services.local_date(company, now), cadence.cadence)
-    opening = audit_services.opening_moment(company=company, schedule=cadence, period=period)
-    if opening > now:
-        return opening
-    if not company.audit_rounds.filter(period=period.name).exists():
-        try:
+    schedules = {s.company_id: s for s in Schedule.objects.filter(company__in=companies, is_active=True)}
+    current = {}  # company id: (period, opening)
+    for company in companies:
+        cadence = schedules.get(company.pk)
+        if cadence is None:
+            continue  # no active schedule: schedule_update marks the company due when that changes
+        period = period_containing(audit_services.local_date(company, now), cadence.cadence)
+        current[company.pk] = (period, audit_services.opening_moment(company=company, schedule=cadence, period=period))
+    opened = {pk for pk, (_period, opening) in current.items() if opening <= now}
+    existing = set(Round.objects.filter(company__in=list(opened), period__in={current[pk][0].name for pk in opened})
+                   .values_list("company_id", "period")) if opened else set()
+    looks = {}
+    for company in companies:
+        if company.pk not in current:
+            continue
+        period, opening = current[company.pk]
+        if opening > now:
+            looks[company.pk] = opening
+            continue
+        if (company.pk, period.name) not in existing and not round_open(company=company, now=now):
+            looks[company.pk] = now + due.OPEN_RETRY
+            continue
+        looks[company.pk] = audit_services.opening_moment(company=company, schedule=schedules[company.pk],
+                                                          period=period.next())
+    return looks
+
+
+def round_open(*, company, now):
+    """Open the company's due round in its own scope; False when it cannot open yet (logged)."""
+    from audits import services as audit_services
+
+    try:
+        with scope(company=company):
             audit_services.round_open(company=company, now=now)
-        except ValidationError as exc:
-            logger.warning("round not opened for %s: %s", company.slug, "; ".join(exc.messages))
-            return now + due.OPEN_RETRY
-    return audit_services.opening_moment(company=company, schedule=cadence, period=period.next())
+    except ValidationError as exc:
+        logger.warning("round not opened for %s: %s", company.slug, "; ".join(exc.messages))
+        return False
+    return True
 
 
-def next_due_moment(*, company, policy, now, planned, round_at):
+def next_due_moment(*, company, policy, now, planned, round_at, sends):
     """The earliest moment anything the tick does for this company falls due again (notifications.due)."""
     tz = company.tzinfo
     moments = [round_at, due.digest_moment(policy=policy, tz=tz, now=now)]
-    moments += due.send_moments(**selectors.send_moments_of(company=company), sending_stale=SENDING_STALE)
-    for audit in planned.audits:
+    moments += due.send_moments(waiting=sends.get("waiting"), sending=sends.get("sending"),
+                                sending_stale=SENDING_STALE)
+    for audit in planned.audits.get(company.pk, []):
         moments += due.audit_moments(audit, policy=policy, tz=tz, now=now)
-    for item in planned.items:
+    for item in planned.items.get(company.pk, []):
         moments += due.action_item_moments(item, tz=tz, now=now)
     return due.earliest(now, moments)
-
-
-def row(*, company, recipient, kind, key, now, policy, **subject):
-    send_at = schedule.next_send_time(now, policy=policy, tz=company.tzinfo)
-    return Notification(company=company, recipient=recipient, kind=kind, dedupe_key=f"{key}:m{recipient.pk}",
-                        created_at=now, due_at=send_at, **subject)
-
-
-def audit_candidates(*, company, policy, now, audits):
-    """Reminders, overdue notices and escalations of every open department audit."""
-    members = {}
-    if policy.remind_department_members and audits:
-        members = selectors.department_members_of(company=company, department_ids={a.department_id for a in audits})
-    executives = None
-    tz = company.tzinfo
-    rows = []
-    for audit in audits:
-        head = audit.department.head
-        people = [head] if head is not None and head.is_active else []
-        people += [m for m in members.get(audit.department_id, []) if m not in people]
-        chain = schedule.before_deadline_chain(opened_at=audit.round.opened_at, deadline=audit.deadline,
-                                               policy=policy, tz=tz)
-        if audit.deadline <= now:
-            occurrences = [schedule.overdue_occurrence(deadline=audit.deadline, policy=policy, now=now)]
-        else:
-            occurrences = schedule.due_now(chain, now)
-        payload = audit_payload(audit, head)
-        for occurrence in occurrences:
-            rows += [row(company=company, recipient=person, kind=occurrence.kind, now=now, policy=policy,
-                         key=f"{occurrence.kind}:a{audit.pk}:{occurrence.name}", audit=audit,
-                         round=audit.round, payload={**payload, **occurrence.extra}) for person in people]
-        escalation = schedule.escalation_occurrence(deadline=audit.deadline, policy=policy, now=now)
-        if escalation is not None:
-            executives = selectors.executives_of(company=company) if executives is None else executives
-            for person in executives:
-                rows.append(row(company=company, recipient=person, kind=escalation.kind, now=now, policy=policy,
-                                key=f"{escalation.kind}:a{audit.pk}:{escalation.name}", audit=audit,
-                                round=audit.round, payload=payload))
-    return rows
-
-
-def audit_payload(audit, head):
-    return {"department": audit.department.name, "period": audit.round.period,
-            "head": head.user.display_name if head is not None else ""}
-
-
-def action_item_candidates(*, company, policy, now, items):
-    """Assignment, due-tomorrow and overdue notices for open action items with an owner."""
-    rows = []
-    for item in items:
-        subject = {"action_item": item, "payload": {"title": item.title,
-                                                    "due": item.due_date.isoformat() if item.due_date else ""}}
-        assigned_recently = max(item.created_at, item.updated_at) >= now - ASSIGNMENT_LOOKBACK
-        if assigned_recently and item.created_by_id != item.owner.user_id:
-            rows.append(row(company=company, recipient=item.owner, kind=Kind.ACTION_ASSIGNED, now=now,
-                            policy=policy, key=f"{Kind.ACTION_ASSIGNED}:i{item.pk}", **subject))
-        occurrence = schedule.action_item_occurrences(due_date=item.due_date, tz=company.tzinfo, now=now)
-        if occurrence is None:
-            continue
-        stale = occurrence.kind == Kind.ACTION_OVERDUE and occurrence.at < now - ACTION_OVERDUE_LOOKBACK
-        if not stale:
-            rows.append(row(company=company, recipient=item.owner, kind=occurrence.kind, now=now, policy=policy,
-                            key=f"{occurrence.kind}:i{item.pk}:{item.due_date.isoformat()}", **subject))
-    return rows
-
-
-def digest_slot_due(*, company, policy, now):
-    """This week's digest moment when it has just passed, else None."""
-    slot = schedule.digest_slot(policy=policy, tz=company.tzinfo, now=now)
-    if slot < now - DIGEST_LOOKBACK:
-        return None
-    return slot
-
-
-def insert_new(*, company, policy, candidates, digest_slot, now):
-    """Insert the rows whose keys do not exist yet; a concurrent planner's rows are ignored, not doubled."""
-    digest_rows = []
-    if digest_slot is not None:
-        executives = selectors.executives_of(company=company)
-        digest_rows = [row(company=company, recipient=person, kind=Kind.DIGEST, now=now, policy=policy,
-                           key=f"{Kind.DIGEST}:{digest_slot.date().isoformat()}") for person in executives]
-    keys = [c.dedupe_key for c in candidates + digest_rows]
-    if not keys:
-        return 0
-    existing = set(Notification.objects.filter(company=company, dedupe_key__in=keys)
-                   .values_list("dedupe_key", flat=True))
-    new = [c for c in candidates if c.dedupe_key not in existing]
-    new_digests = [d for d in digest_rows if d.dedupe_key not in existing]
-    if new_digests:
-        # Computed only when someone still lacks this week's digest: a few queries, once a week.
-        content = selectors.digest_content(company=company, now=now, since=digest_slot - datetime.timedelta(days=7))
-        if content is not None:
-            for d in new_digests:
-                d.payload = content
-            new += new_digests
-    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    return len(new)
-
-
-def fail_abandoned(*, company=None, now):
-    """Rows stuck in "sending" before the hand-over after every attempt was used: record the failure instead of
-    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)
-    Without a company (the sweep, outside any scope) every company's rows."""
-    rows = Notification.objects.filter(company=company) if company is not None else Notification.objects.all()
-    return rows.filter(
-        status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
-        attempts__gte=MAX_ATTEMPTS,
-    ).update(status=Status.FAILED, last_error="The worker stopped while sending, and no attempts are left.")
-
-
-def enqueue_due(*, company, now):
-    """Mark the due rows as queued and publish one send task per row after the transaction commits."""
-    ids = selectors.due_notification_ids(company=company, now=now, enqueue_stale=ENQUEUE_STALE,
-                                         sending_stale=SENDING_STALE, max_attempts=MAX_ATTEMPTS,
-                                         limit=MAX_SENDS_PER_TICK)
-    if ids:
-        Notification.objects.filter(company=company, pk__in=ids).update(enqueued_at=now)
-        transaction.on_commit(lambda: publish_sends(ids))
-    return ids
 
 
 def publish_sends(ids):

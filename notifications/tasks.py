@@ -1,18 +1,22 @@
-"""Celery tasks: one beat tick that fans out per company, and one send task per notification (thin)."""
+"""Celery tasks: one beat tick that fans out batches of due companies, and one send task per notification (thin)."""
 
 import logging
 
 import kombu.exceptions
 import redis.exceptions
 from django.utils import timezone
+from django_scopes import scope
 
+from accounts.models import Company
 from accounts.tasks import DATABASE_CONNECTION_ERRORS, CompanyTask, fresh_database_connection
 from config.celery import app
 
 from .services import (
+    COMPANIES_PER_TASK,
     MAX_ATTEMPTS,
     companies_due_claim,
     companies_due_release,
+    companies_due_work,
     company_due_work,
     notification_deliver,
     notifications_plan,
@@ -42,21 +46,56 @@ def publish(task, *args):
     return True
 
 
-@app.task(acks_late=True, ignore_result=True)
+# A lost database connection retries: the lease taken by companies_due_claim keeps a retry from planning twice.
+@app.task(acks_late=True, ignore_result=True, max_retries=3, autoretry_for=DATABASE_CONNECTION_ERRORS,
+          retry_backoff=True, retry_jitter=True)
 def notifications_tick():
     """The single beat entry: hand every company with something due now (a round to open, an audit turning
-    overdue, a reminder, a digest, a send) to its own task. Companies with nothing due cost nothing."""
+    overdue, a reminder, a digest, a send) to a task, COMPANIES_PER_TASK to a task. Companies with nothing due
+    cost nothing."""
     company_ids = companies_due_claim(now=timezone.now())
-    for position, company_id in enumerate(company_ids):
-        if not publish(due_work_for_company, company_id):
-            # Broker down: stop at once (no timeout per company); the rest are due again at the next tick.
+    for position in range(0, len(company_ids), COMPANIES_PER_TASK):
+        if not publish(due_work_for_companies, company_ids[position:position + COMPANIES_PER_TASK]):
+            # Broker down: stop at once (no timeout per batch); the rest are due again at the next tick.
             companies_due_release(ids=company_ids[position:])
             return position
     return len(company_ids)
 
 
+@app.task(acks_late=True, ignore_result=True, autoretry_for=DATABASE_CONNECTION_ERRORS, max_retries=5,
+          retry_backoff=True, retry_backoff_max=600, retry_jitter=True)
+def due_work_for_companies(company_ids):
+    """A batch of due companies, planned together inside a scope of exactly these companies (missing and
+    suspended ones skipped). When the batch fails, each company is tried alone, so one company's fault delays
+    only that company (it is due again when its lease ends)."""
+    fresh_database_connection()
+    companies = list(Company.objects.filter(pk__in=company_ids, is_suspended=False).order_by("pk"))
+    if not companies:
+        return 0
+    try:
+        with scope(company=companies):
+            return companies_due_work(companies=companies)
+    except DATABASE_CONNECTION_ERRORS:
+        raise
+    except Exception:
+        if len(companies) == 1:
+            raise
+        logger.exception("due work failed for a batch of %d companies; trying each alone", len(companies))
+    created = 0
+    for company in companies:
+        try:
+            with scope(company=company):
+                created += company_due_work(company=company)
+        except DATABASE_CONNECTION_ERRORS:
+            raise
+        except Exception:
+            logger.exception("due work failed for company %s", company.slug)
+    return created
+
+
 @app.task(base=CompanyTask, bind=False, ignore_result=True)
 def due_work_for_company(company):
+    """One company's due work (messages published before batches existed still arrive here)."""
     return company_due_work(company=company)
 
 

@@ -23,7 +23,7 @@ def test_sends_go_to_the_email_queue_and_the_tick_s_work_to_planning():
 
     assert queue_of("notifications.tasks.send_notification") == "email"
     assert queue_of("notifications.tasks.notifications_tick") == "planning"
-    assert queue_of("notifications.tasks.due_work_for_company") == "planning"
+    assert queue_of("notifications.tasks.due_work_for_companies") == "planning"
     assert set(settings.TASK_QUEUES) == {"email", "planning", "exports", "imports"}
 
 
@@ -52,7 +52,7 @@ def test_a_planning_worker_and_an_email_worker_each_take_only_their_queue(alpha)
     assert [m.rcpt_tos for m in inbox.messages] == [["head@alpha.test"]]
     with scopes_disabled():
         assert Notification.objects.filter(kind=Kind.ROUND_OPENED, status=Status.SENT).count() == 1
-    assert ran(planning, "notifications.tasks.due_work_for_company")
+    assert ran(planning, "notifications.tasks.due_work_for_companies")
     assert not ran(planning, "notifications.tasks.send_notification")
     assert ran(email, "notifications.tasks.send_notification")
-    assert not ran(email, "notifications.tasks.due_work_for_company")
+    assert not ran(email, "notifications.tasks.due_work_for_companies")

@@ -59,9 +59,9 @@ def test_the_tick_opens_the_due_round_and_reminds_each_head_once(alpha, beta, dj
 def test_the_tick_skips_suspended_companies(alpha, beta):
     beta.company.is_suspended = True
     beta.company.save()
-    with mock.patch.object(tasks.due_work_for_company, "apply_async") as work:
+    with mock.patch.object(tasks.due_work_for_companies, "apply_async") as work:
         tasks.notifications_tick()
-    assert [c.kwargs["args"] for c in work.call_args_list] == [[alpha.company.pk]]
+    assert [c.kwargs["args"] for c in work.call_args_list] == [[[alpha.company.pk]]]
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
@@ -69,12 +69,14 @@ def test_a_broker_outage_stops_the_fan_out_without_raising(alpha, beta):
     import kombu.exceptions
 
     down = kombu.exceptions.OperationalError("down")
-    with mock.patch.object(tasks.due_work_for_company, "apply_async", side_effect=down) as work:
+    with mock.patch.object(tasks, "COMPANIES_PER_TASK", 1), \
+            mock.patch.object(tasks.due_work_for_companies, "apply_async", side_effect=down) as work:
         assert tasks.notifications_tick() == 0
-    assert work.call_count == 1  # stopped at the first failure: no two-second timeout per company
-    with mock.patch.object(tasks.due_work_for_company, "apply_async") as work:
+    assert work.call_count == 1  # stopped at the first failure: no two-second timeout per batch
+    with mock.patch.object(tasks.due_work_for_companies, "apply_async") as work:
         tasks.notifications_tick()  # both are due again at the next tick, not only after the lease
-    assert sorted(c.kwargs["args"][0] for c in work.call_args_list) == sorted([alpha.company.pk, beta.company.pk])
+    assert sorted(pk for c in work.call_args_list for pk in c.kwargs["args"][0]) == \
+        sorted([alpha.company.pk, beta.company.pk])
 
 
 def test_the_demo_builds_the_policy_idempotently(alpha):
