@@ -7,9 +7,11 @@ services inside their transaction, so pages and the API only ever read stored nu
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from .events import figures_changed
 from .models import (
     AuditStatus,
     Factor,
+    FactorKey,
     FactorResponsibility,
     FactorScore,
     QuestionKind,
@@ -75,21 +77,27 @@ def audit_factor_scores(factor_ids, questions, answers):
     return {factor_id: factor_score(pairs) for factor_id, pairs in by_factor.items()}
 
 
-def store_audit_scores(audit):
-    """Compute and store one FactorScore per factor of the audit (None when every answer is N/A)."""
+def store_audit_scores(audit, *, questions=None, answers=None):
+    """Compute and store one FactorScore per factor of the audit (None when every answer is N/A).
+
+    `questions` (the audit's) and `answers` (question id → answer) when the caller has read them already (the
+    submit). One upsert for every factor, one delete of scores of factors the audit no longer has.
+    """
     if audit.factor_level:
         return  # imported factor scores are the record; there are no answers to recompute them from
-    factors = list(audit.factors.all())
-    questions = audit.round.questionnaire.questions.filter(factor__in=factors)
-    answers = {answer.question_id: answer for answer in audit.answers.all()}
-    computed = audit_factor_scores([factor.pk for factor in factors], questions, answers)
-    for factor in factors:
-        score, counted = computed[factor.pk]
-        FactorScore.objects.update_or_create(
-            company=audit.company, audit=audit, factor=factor,
-            defaults={"score": score, "scored_answers": counted},
-        )
-    audit.factor_scores.exclude(factor__in=factors).delete()
+    factor_ids = list(audit.factors.through.objects.filter(departmentaudit_id=audit.pk)
+                      .values_list("factor_id", flat=True))
+    if questions is None:
+        questions = audit.round.questionnaire.questions.filter(factor__in=factor_ids)
+    if answers is None:
+        answers = {answer.question_id: answer for answer in audit.answers.all()}
+    computed = audit_factor_scores(factor_ids, questions, answers)
+    FactorScore.objects.bulk_create(
+        [FactorScore(company_id=audit.company_id, audit_id=audit.pk, factor_id=factor_id, score=score,
+                     scored_answers=counted) for factor_id, (score, counted) in computed.items()],
+        update_conflicts=True, unique_fields=["audit", "factor"], update_fields=["score", "scored_answers"])
+    audit.factor_scores.exclude(factor__in=factor_ids).delete()
+    figures_changed.send(sender=FactorScore, company_id=audit.company_id)  # the bulk write sends no model signal
 
 
 def round_factor_score(rows, accountable_department_id):
@@ -108,29 +116,34 @@ def accountable_department_ids(company):
 
 
 def store_round_scores(round):
-    """Recompute the round's factor scores, system index and completion from its submitted audits."""
-    audits = list(round.audits.all())
-    submitted_ids = [audit.pk for audit in audits if audit.status == AuditStatus.SUBMITTED]
+    """Recompute the round's factor scores, system index and completion from its submitted audits.
+
+    Three reads (the round's audits, their submitted factor scores, the round's stored rows) and one write of
+    every factor's row.
+    """
+    audits = list(round.audits.order_by().values_list("status", flat=True))
     rows_by_factor = {}
-    scores = FactorScore.objects.filter(audit_id__in=submitted_ids).select_related("audit")
-    for score in scores:
-        rows_by_factor.setdefault(score.factor_id, []).append((score.audit.department_id, score.score))
+    scores = FactorScore.objects.filter(audit__round=round, audit__status=AuditStatus.SUBMITTED)
+    for factor_id, department_id, score in scores.values_list("factor_id", "audit__department_id", "score"):
+        rows_by_factor.setdefault(factor_id, []).append((department_id, score))
     stored = {row.factor_id: row for row in round.factor_scores.all()}
-    factors = list(Factor.objects.all())
-    # round_open fixes each factor's accountable department at opening; rows missing for any reason use today's matrix.
-    accountable = accountable_department_ids(round.company) if len(stored) < len(factors) else {}
+    if len(stored) < len(FactorKey.values):
+        # round_open fixes each factor's accountable department at opening; rows missing for any reason use
+        # today's matrix.
+        accountable = accountable_department_ids(round.company)
+        for factor in Factor.objects.exclude(pk__in=list(stored)):
+            stored[factor.pk] = RoundFactorScore.objects.create(
+                company=round.company, round=round, factor=factor, accountable_department_id=accountable.get(factor.pk))
     factor_values = []
-    for factor in factors:
-        row = stored.get(factor.pk) or RoundFactorScore(
-            company=round.company, round=round, factor=factor, accountable_department_id=accountable.get(factor.pk)
-        )
+    for row in stored.values():
         row.score, row.departments_answered = round_factor_score(
-            rows_by_factor.get(factor.pk, []), row.accountable_department_id
+            rows_by_factor.get(row.factor_id, []), row.accountable_department_id
         )
-        row.save()
         factor_values.append(row.score)
+    RoundFactorScore.objects.bulk_update(list(stored.values()), ["score", "departments_answered"])
+    figures_changed.send(sender=RoundFactorScore, company_id=round.company_id)  # bulk_update sends no signal
     round.system_index = system_index(factor_values)
     round.expected_count = len(audits)
-    round.submitted_count = len(submitted_ids)
+    round.submitted_count = sum(1 for status in audits if status == AuditStatus.SUBMITTED)
     round.save(update_fields=["system_index", "expected_count", "submitted_count"])
     return round

@@ -7,12 +7,14 @@ Writes go through audits.services; their ValidationErrors land on the forms, nev
 """
 
 import os
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.transaction import non_atomic_requests
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.deadlocks import atomic_retrying
 from accounts.files import serve_attachment
 from accounts.forms import add_service_errors
 from accounts.models import Role
@@ -49,6 +52,7 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+ANSWER_PREFIX = re.compile(r"q\d+")  # forms.answer_prefix
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -203,8 +207,10 @@ def bound_forms(request, audit):
 
     A question with no input in the POST is left alone, so a bare "Submit" never blanks saved answers.
     """
-    answers = {answer.question_id: answer for answer in audit.answers.all()}
     posted = {key.split("-", 1)[0] for key in (*request.POST.keys(), *request.FILES.keys())}
+    if not any(ANSWER_PREFIX.fullmatch(prefix) for prefix in posted):
+        return {}  # a bare "Submit" (the page autosaves): nothing to read
+    answers = {answer.question_id: answer for answer in audit.answers.all()}
     return {
         question.pk: AnswerForm(request.POST, request.FILES, question=question, answer=answers.get(question.pk))
         for question in services.audit_questions(audit)
@@ -289,6 +295,7 @@ def render_report(request, audit):
     return render(request, "audits/audit_report.html", context)
 
 
+@non_atomic_requests  # its own transaction, retried once on a deadlock (autosave below)
 @require_POST
 def answer_save(request, company_slug, audit_pk):
     """Autosave of one answer (JSON): 200 with the progress, 400 with field errors, 409 when submitted.
@@ -296,27 +303,51 @@ def answer_save(request, company_slug, audit_pk):
     Every answer carries `answer`, the stored state re-read from the database after the save (or, when the
     save was refused, the state that is still stored): the page renders the question from it, so what the
     page shows is what is stored, never what it sent (issue 12, rule 8).
+
+    It runs on every pause in typing, so it reads each row once (issue 15: at most ten statements): the
+    member's own audit locked with its round, the answer with its question, the write and its log entry, then
+    the progress with the answer re-read.
     """
-    audit = answerable_audit(request, audit_pk)
+    try:
+        return autosave(request, audit_pk)
+    except Refusal as refusal:  # after the rollback: what is still stored
+        if refusal.form is not None:
+            add_service_errors(refusal.form, refusal.error)
+            return refused(refusal.audit, refusal.question, status=400, errors=form_errors(refusal.form))
+        return refused(refusal.audit, refusal.question, status=409, error=error_text(refusal.error))
+
+
+class Refusal(Exception):
+    """A save the service refused: raised out of the transaction so that it is rolled back first."""
+
+    def __init__(self, audit, question, error, form=None):
+        super().__init__()
+        self.audit, self.question, self.error, self.form = audit, question, error, form
+
+
+@atomic_retrying
+def autosave(request, audit_pk):
+    audit = services.audit_lock_answerable(membership=request.membership, audit_pk=audit_pk)
+    if audit is None:
+        answerable_audit(request, audit_pk)  # another company's (404) or not this member's to answer (403)
+        raise PermissionDenied
     if not audit.is_open:
         return JsonResponse({"error": not_editable_message()}, status=409)
-    question = question_of(audit, request.POST.get("question"))
+    answer, question = services.answer_of(audit=audit, question_id=request.POST.get("question"))
     if question is None:
         return JsonResponse({"errors": {"question": [_("This question is not part of this audit.")]}}, status=400)
-    answer = audit.answers.filter(question=question).first()
     form = AnswerForm(request.POST, request.FILES, question=question, answer=answer)
     if not form.is_valid():
         return refused(audit, question, status=400, errors=form_errors(form))
     try:
-        with transaction.atomic():
-            saved = services.answer_save(audit=audit, question=question, by=request.user, **form.service_values())
+        services.answer_save_locked(audit=audit, question=question, answer=answer, by=request.user,
+                                    **form.service_values())
     except services.AuditNotEditable as error:
-        return refused(audit, question, status=409, error=error_text(error))
+        raise Refusal(audit, question, error) from None
     except ValidationError as error:
-        add_service_errors(form, error)
-        return refused(audit, question, status=400, errors=form_errors(form))
-    answered, total = selectors.audit_progress(audit=audit)
-    state = answer_state(audit=audit, question=question, answer=Answer.objects.get(pk=saved.pk))
+        raise Refusal(audit, question, error, form=form) from None
+    answered, total, stored = selectors.audit_progress_with_answer(audit=audit, question_id=question.pk)
+    state = answer_state(audit=audit, question=question, answer=stored)
     return JsonResponse({
         "saved": True, "question": question.pk, "is_answered": state["is_answered"],
         "answered": answered, "total": total, "progress": progress_text(answered, total),
@@ -393,22 +424,30 @@ def audit_copy_previous(request, company_slug, audit_pk):
     return redirect("audits:audit_detail", company_slug=company_slug, audit_pk=audit.pk)
 
 
+@non_atomic_requests  # its own transaction, retried once on a deadlock (submit below)
 @require_POST
 def audit_submit(request, company_slug, audit_pk):
     """Save what the form carries, then submit; missing answers re-render the form pointing at each question."""
-    audit = answerable_audit(request, audit_pk)
+    return submit(request, audit_pk)
+
+
+@atomic_retrying
+def submit(request, audit_pk):
+    """The submit in one transaction that locks the member's own audit first (the lock order's step 1)."""
+    audit = services.audit_lock_answerable(membership=request.membership, audit_pk=audit_pk)
+    if audit is None:
+        answerable_audit(request, audit_pk)  # another company's (404) or not this member's to answer (403)
+        raise PermissionDenied
     if not audit.is_open:
         messages.error(request, not_editable_message())
-        return redirect("audits:audit_detail", company_slug=company_slug, audit_pk=audit.pk)
+        return redirect("audits:audit_detail", company_slug=request.company.slug, audit_pk=audit.pk)
     forms = bound_forms(request, audit)
+    failed = save_forms(request, audit, forms)
+    if failed:
+        return render_answer_form(request, audit, forms, status=400)
     try:
-        failed = save_forms(request, audit, forms)
-        if failed:
-            return render_answer_form(request, audit, forms, status=400)
-        services.audit_submit(audit=audit, by=request.user)
-    except services.AuditNotEditable as error:
-        messages.error(request, error_text(error))
-        return redirect("audits:audit_detail", company_slug=company_slug, audit_pk=audit.pk)
+        # Refuses (missing answers) before it writes anything: the answers saved above are kept.
+        services.audit_submit_locked(audit=audit, by=request.user)
     except ValidationError as error:
         missing = {key: error_text(ValidationError(value)) for key, value in error.message_dict.items()} \
             if hasattr(error, "error_dict") else {}
@@ -416,7 +455,7 @@ def audit_submit(request, company_slug, audit_pk):
             messages.error(request, error_text(error))
         return render_answer_form(request, audit, forms, missing=missing, status=400)
     messages.success(request, _("The audit is submitted. Thank you!"))
-    return redirect("audits:audit_detail", company_slug=company_slug, audit_pk=audit.pk)
+    return redirect("audits:audit_detail", company_slug=request.company.slug, audit_pk=audit.pk)
 
 
 @GET_POST

@@ -131,8 +131,19 @@ def record(*, action, company_id=None, obj=None, changes=None, actor=None, actor
 
 # ---------------------------------------------------------------- model signals
 
+def remember_stored(instance):
+    """Keep a row's values, just read from the database under a lock (nobody can change them meanwhile), as the
+    snapshot its next save compares with: the save then reads nothing more (one query less on autosave)."""
+    stored = stored_values(instance, loggable_fields(type(instance)))
+    # a file's name, as the database holds it: the FieldFile object itself changes in place when a file is saved
+    instance._audit_before = {name: getattr(value, "name", value) if isinstance(value, models.fields.files.FieldFile)
+                              else value for name, value in stored.items()}
+
+
 def snapshot_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or not is_recording() or not is_logged(sender) or instance._state.adding or instance.pk is None:
+        return
+    if "_audit_before" in instance.__dict__:  # remember_stored: the caller read the row under a lock just now
         return
     fields = loggable_fields(sender)
     if update_fields is not None:
