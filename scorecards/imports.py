@@ -289,6 +289,8 @@ def parse_record(kind, record, today):
         row.error(column, message)
     if not row.email:
         row.error("email", _("The email is empty."))
+    elif len(row.email) > 254 or "@" not in row.email or "\x00" in row.email:
+        row.error("email", _("%(value)r is not an email address.") % {"value": row.email[:60]})
     PARSERS[kind](row, record, today)
     return row
 
@@ -319,10 +321,10 @@ def check_rows(*, company, rows, period=None, today, kind=ACTIVITY, allowed=None
 
     `allowed`: the manager ids the uploader may write for (None: every sales manager of the company).
     """
-    managers = _managers_by_email(company, {r.email for r in rows if r.email})
+    managers = _managers_by_email(company, {r.email for r in rows if r.email and "email" not in r.errors})
     seen = {}
     for row in rows:
-        if row.email:
+        if row.email and "email" not in row.errors:
             _check_manager(row, managers.get(row.email), company=company, kind=kind, allowed=allowed)
         if kind == ACTIVITY:
             errors = activity_errors(day=row.date, counts=row.values, today=today, period=period)

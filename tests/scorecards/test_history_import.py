@@ -105,6 +105,7 @@ def test_plans_rows_get_an_error_with_row_and_column(alpha, beta):
         "seller@alpha.test;2025-Q4;1;1;0;0",         # 10 fine
         "seller@alpha.test;2025-Q4;2;1;0;0",         # 11 duplicate of 10
         "left@alpha.test;2025-Q4;2;1;0;0",           # 12 deactivated since: history is kept
+        "seller.alpha.test;2025-Q4;2;1;0;0",         # 13 not an address (and never sent to the database)
     ]) + "\n"
     result = preview(alpha, text_, kind="plans")
     errors = {(e["row"], e["column"]): e["message"] for e in result.errors()}
@@ -119,6 +120,7 @@ def test_plans_rows_get_an_error_with_row_and_column(alpha, beta):
                               "deals or revenue, or leave the row empty.",
         (9, "planned deals"): "2000000 is outside the range 0–1000000.",
         (11, "row"): "Duplicate of row 10: the same manager and period.",
+        (13, "email"): "'seller.alpha.test' is not an email address.",
     }
     assert not result.ok
 
