@@ -393,7 +393,8 @@ def upload_preview(request, company_slug, import_pk):
         if summary is not None:
             messages.success(request, _imported_message(batch.data_kind, summary))
             return redirect("scorecards:team", company_slug=company_slug)
-        messages.error(request, _("Nothing was imported: the file has errors."))
+        if result.already is None:
+            messages.error(request, _("Nothing was imported: the file has errors."))
     else:
         result = preview(company=request.company, file_name=batch.file_name, content=bytes(batch.content),
                          period=selectors.period_from(batch.period, company=request.company) if batch.period else None,

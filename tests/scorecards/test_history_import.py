@@ -240,7 +240,9 @@ def test_admin_previews_then_confirms_a_plans_file_through_the_pages(alpha, clie
     assert count(PlanResult, alpha) == 1
     again = upload(client, content, "plans")
     assert "This file was already imported on" in text(client.get(again["Location"]))
-    assert client.post(again["Location"]).status_code == 200
+    refused = client.post(again["Location"])
+    assert refused.status_code == 200 and "This file was already imported on" in text(refused)
+    assert "the file has errors" not in text(refused)
     assert count(PlanResult, alpha) == 1
 
 
