@@ -3,6 +3,7 @@
 import logging
 
 from celery import Task
+from celery.signals import task_prerun
 from django.db import InterfaceError, OperationalError, connection
 from django_scopes import scope
 
@@ -22,6 +23,13 @@ def fresh_database_connection():
     """
     if not connection.in_atomic_block:
         connection.close_if_unusable_or_obsolete()
+
+
+@task_prerun.connect
+def start_on_usable_connection(**kwargs):
+    """Before every task, in the worker and in-process alike: the worker's Celery Django fixup already closes every
+    connection before and after each task; run in-process (eager), only this replaces a connection that died."""
+    fresh_database_connection()
 
 
 class CompanyTask(Task):
