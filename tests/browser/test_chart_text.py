@@ -134,7 +134,7 @@ def test_chart_texts_do_not_overlap_or_get_cut_off_at_desktop_and_phone_width_in
     started = time.monotonic()
     call_command("demo", "--quiet-summary")
     built = time.monotonic()
-    CHART_SHOTS.mkdir(parents=True, exist_ok=True)
+    (CHART_SHOTS / "each").mkdir(parents=True, exist_ok=True)
     pages = chart_pages(browser, live_server)
     problems, charts = [], 0
     for language in LANGUAGES:
@@ -151,7 +151,10 @@ def test_chart_texts_do_not_overlap_or_get_cut_off_at_desktop_and_phone_width_in
                 charts += len(drawn)
                 where = f"{name} {language} {viewport['width']} px"
                 problems += [f"{where} {problem}" for chart in drawn for problem in chart_problems(chart)]
-                page.screenshot(path=str(CHART_SHOTS / f"{name}-{language}-{viewport['width']}.png"), full_page=True)
+                shot = f"{name}-{language}-{viewport['width']}"
+                page.screenshot(path=str(CHART_SHOTS / f"{shot}.png"), full_page=True)
+                for chart in drawn:  # each chart on its own too, to look at closely
+                    page.locator(f"#{chart['id']}").screenshot(path=str(CHART_SHOTS / "each" / f"{shot}-{chart['id']}.png"))
             context.close()
     print(f"\n{charts} charts checked on {len(pages)} pages × {len(WIDTHS)} widths × {len(LANGUAGES)} languages; "
           f"demo {built - started:.0f} s, charts {time.monotonic() - built:.0f} s; screenshots in {CHART_SHOTS}")
