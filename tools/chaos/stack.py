@@ -13,6 +13,7 @@ import psycopg
 from .processes import Supervisor, wait_until
 
 BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT = 180  # seconds for gunicorn and the workers to answer after they are started
 
 
 def port_open(port):
@@ -56,8 +57,9 @@ class Stack:
         # Started with the rest: its first tick comes one interval later, about when the load has begun.
         self.start_beat("beat-1")
         self.faults.append((time.time(), "beat started (first tick one interval later)"))
-        wait_until(self.healthy, timeout=60, what="gunicorn (/health/)")
-        wait_until(lambda: self.worker_ready("worker-1") and self.worker_ready("worker-2"), timeout=60,
+        # Generous: on a busy shared machine (load average 10+ on 2 cores) four gunicorn workers took over 60 s.
+        wait_until(self.healthy, timeout=STARTUP_TIMEOUT, what="gunicorn (/health/)")
+        wait_until(lambda: self.worker_ready("worker-1") and self.worker_ready("worker-2"), timeout=STARTUP_TIMEOUT,
                    what="Celery workers")
 
     def start_redis(self):

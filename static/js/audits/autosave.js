@@ -202,12 +202,16 @@
       headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch", "Accept": "application/json" },
     })
       .then(function (response) {
+        if (response.status === 503) {
+          retryLater(fieldset, response.headers.get("Retry-After"));
+        }
         return response.json().then(function (body) {
           return { ok: response.ok, body: body };
         });
       })
       .then(function (result) {
         if (result.ok) {
+          delete retries[fieldset.getAttribute("data-question")];
           var unchanged = unchangedSince(sent, fieldset);
           showErrors(fieldset, {});
           showProgress(result.body);
@@ -226,6 +230,24 @@
         say(form.getAttribute("data-msg-offline"), true);
       })
       .then(next);
+  }
+
+  // 503 + Retry-After: the server lost its database connection and cannot say whether the save was stored
+  // (accounts/transactions.py). Send the same fields again after the pause the server asks for, a few times.
+  var retries = {};
+  var MAX_RETRIES = 5;
+
+  function retryLater(fieldset, retryAfter) {
+    var id = fieldset.getAttribute("data-question");
+    retries[id] = (retries[id] || 0) + 1;
+    if (retries[id] > MAX_RETRIES) {
+      return;
+    }
+    var seconds = parseInt(retryAfter, 10) || 2;
+    clearTimeout(timers[id]);
+    timers[id] = setTimeout(function () {
+      save(fieldset);
+    }, seconds * 1000);
   }
 
   function schedule(event) {
