@@ -10,13 +10,14 @@ import statistics
 import time
 
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts import benchtable
 from accounts.models import Company, Department, Membership, Role, User
 
 from . import demo, services
@@ -57,11 +58,17 @@ def open_biggest_audit(company):
         return audit, audit.department.head.user, list(services.audit_questions(audit))
 
 
+QUERIES = []  # queries of each timed POST of the current section
+
+
 def timed(client, target, data=None):
-    """(milliseconds, response) of one POST."""
-    started = time.perf_counter()
-    response = client.post(target, data or {})
-    return (time.perf_counter() - started) * 1000, response
+    """(milliseconds, response) of one POST; its query count goes to QUERIES."""
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.post(target, data or {})
+        elapsed = (time.perf_counter() - started) * 1000
+    QUERIES.append(len(captured))
+    return elapsed, response
 
 
 def bench_answer_save(client, audit, questions, runs):
@@ -102,13 +109,21 @@ def bench_submit(client, audit, questions, runs):
 
 
 def describe(name, times):
+    queries = f", {max(QUERIES)} queries" if QUERIES else ""
     return (f"{name}: median {statistics.median(times):.1f} ms, p90 {statistics.quantiles(times, n=10)[-1]:.1f} ms "
-            f"over {len(times)} runs")
+            f"over {len(times)} runs{queries}")
+
+
+def measured(section):
+    """(times, most queries of one request) of a bench section."""
+    QUERIES.clear()
+    times = section()
+    return times, max(QUERIES)
 
 
 def run(stdout, options=None):
     options = options or {}
-    runs = int(options.get("runs") or 50)
+    runs = int(options.get("runs") or (15 if options.get("quick") else 50))
     tag = str(int(time.time()))
     # As in Django's TestCase: the client's requests must not close the connection holding the bench transaction.
     request_started.disconnect(close_old_connections)
@@ -124,8 +139,15 @@ def run(stdout, options=None):
             client.force_login(head)
             with scope(company=company):
                 stdout.write(f"{audit.department.name} audit: {len(questions)} questions, round {audit.round.period}")
-            stdout.write(describe("answer save (JSON endpoint)", bench_answer_save(client, audit, questions, runs)))
-            stdout.write(describe("submit (with scoring)", bench_submit(client, audit, questions, runs)))
+            saves, save_queries = measured(lambda: bench_answer_save(client, audit, questions, runs))
+            stdout.write(describe("answer save (JSON endpoint)", saves))
+            submits, submit_queries = measured(lambda: bench_submit(client, audit, questions, runs))
+            stdout.write(describe("submit (with scoring)", submits))
+            benchtable.add("autosave: queries", value=save_queries, target=10, unit="queries")
+            benchtable.add("autosave: p50", value=statistics.median(saves), target=12, unit="ms", timing=True,
+                           note="target on PostgreSQL")
+            benchtable.add("submit (with scoring): p50", value=statistics.median(submits), target=30, unit="ms",
+                           timing=True, note=f"{submit_queries} queries")
             raise Rollback
     except Rollback:
         pass

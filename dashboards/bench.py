@@ -4,6 +4,7 @@ raw SQL aggregate the same numbers need. `manage.py bench` discovers `run`; `man
 """
 
 import datetime
+import pickle
 import statistics
 import time
 
@@ -11,10 +12,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from accounts import benchtable
 from accounts.models import Company, Department, Membership, Role, User
 from accounts.services import company_delete_by_slug
+from audits.bench import build_company as build_demo_company
 from audits.models import (
     ActionItem,
     DepartmentAudit,
@@ -25,6 +28,9 @@ from audits.models import (
     Round,
     RoundFactorScore,
 )
+
+from . import bench_browser, sql
+from .models import DashboardSnapshot
 
 SLUG = "bench-dashboards"
 DEPARTMENTS, ROUNDS = 50, 40
@@ -179,9 +185,10 @@ def get_ok(client, url):
 
 
 def run(stdout, options=None):
-    """Build the company, measure, print the table; the company is deleted afterwards unless options['keep']."""
+    """Build the company, measure, print the table; the company is deleted afterwards unless options['keep'].
+    Then the page in Chromium (unless options['no_browser']) and the demo query counts (unless options['no_demo'])."""
     options = options or {}
-    runs = int(options.get("runs") or 15)
+    runs = int(options.get("runs") or (5 if options.get("quick") else 15))
     started = time.perf_counter()
     company, user, score_count = build_company()
     stdout.write(f"dashboards bench on {connection.vendor}: {DEPARTMENTS} departments × {ROUNDS} rounds × 7 factors "
@@ -210,8 +217,83 @@ def run(stdout, options=None):
                  f"{'page floor (company overview page)':38} {page_floor[0]:10.1f} {page_floor[1]:8d}\n"
                  "ratio − floor: (measure − floor) / raw SQL, the dashboard work beyond what every signed-in API "
                  "request or page costs (session, user, company, membership; for pages the navigation too).\n")
+    select_ms, snapshot_ms, snapshot_bytes = measure_snapshot_select(company, client, api + "data/", runs)
+    stdout.write(f"{'raw SELECT of the read-model row':38} {select_ms:10.1f} {1:8d}   ({snapshot_bytes / 1024:.0f} KB "
+                 f"payload: the snapshot the data endpoint, the heatmap and the page read)\n"
+                 f"{'  … with its payload loaded (unpickled)':38} {snapshot_ms:10.1f} {1:8d}\n")
+    add_table_rows(rows, snapshot_ms=snapshot_ms, api_floor=api_floor)
+    if not options.get("no_browser"):
+        bench_browser.run(stdout, user=user, slug=SLUG, quick=bool(options.get("quick")))
     if not options.get("keep"):
         with scopes_disabled():  # management code removing its own throw-away tenant
             company_delete_by_slug(slug=SLUG)
             User.objects.filter(email=EMAIL).delete()
+    if not options.get("no_demo"):
+        demo_query_counts(stdout)
     return rows
+
+
+def measure_snapshot_select(company, client, url, runs):
+    """(median ms of the SELECT, median ms of the SELECT with its payload loaded, payload bytes) of what a
+    read-model hit reads (readmodel.figures → sql.snapshot_payload), for the company-wide view the data endpoint
+    has just stored. The read model keeps a view as one pickled row, so its raw read is that SELECT and the
+    unpickling that turns the bytes into the rows the endpoints serialize."""
+    client.get(url)  # make sure the view's snapshot exists and is current
+    with scope(company=company):
+        keys = DashboardSnapshot.objects.filter(company=company).order_by("-computed_at").values_list("view", flat=True)
+        key = next((k for k in keys if k.split(":")[2] == ""), None)  # the company-wide view (no department)
+        payload = sql.snapshot_payload(company, key) if key else None
+        if payload is None:
+            return float("nan"), float("nan"), 0
+        select_ms, _queries = measure(lambda: sql.snapshot_payload(company, key), runs)
+        read_ms, _queries = measure(lambda: pickle.loads(bytes(sql.snapshot_payload(company, key))), runs)  # noqa: S301
+    return select_ms, read_ms, len(bytes(payload))
+
+
+def add_table_rows(rows, *, snapshot_ms, api_floor):
+    """The issue-15 dashboard figures for the bench table (accounts.benchtable)."""
+    by_name = {name: (ms, queries) for name, ms, queries, _raw, _floor in rows}
+    raw_all_ms = by_name["raw SQL (all dashboard aggregates)"][0]
+    size = f"{DEPARTMENTS}×{ROUNDS}"
+    benchtable.add("request floor: authenticated API GET, queries", value=api_floor[1], target=2, unit="queries",
+                   note="company detail API: session, user, company, membership and its own data")
+    for name, bound in (("data endpoint", 1.2), ("heatmap endpoint", 1.5), ("full HTML page", 2.0)):
+        benchtable.add(f"dashboards {size}: {name} / read-model read", value=by_name[name][0] / snapshot_ms,
+                       target=bound, unit="×", timing=True)
+    benchtable.add(f"dashboards {size}: data endpoint / old raw aggregate", value=by_name["data endpoint"][0] / raw_all_ms,
+                   target=0.5, unit="×", timing=True)
+
+
+DEMO_TARGETS = (("data endpoint", "api", "data/", 4), ("summary endpoint", "api", "summary/", 4),
+                ("executive page", "page", "", 8))
+
+
+def demo_query_counts(stdout):
+    """Queries of the data and summary endpoints and the executive page on a demo-like company (audits.bench's
+    eight quarters, committed: the read model stores nothing for a company changed in an open transaction), each
+    read twice: the first computes the read model, the second is what every later read costs. The company and its
+    people are deleted afterwards."""
+    tag = f"dash{int(time.time())}"
+    # Management code building and removing its own throw-away tenant.
+    with scopes_disabled():
+        company = build_demo_company(tag)
+        admin = Membership.objects.get(company=company, role=Role.ADMIN).user
+    try:
+        client = Client()
+        client.force_login(admin)
+        for name, kind, tail, bound in DEMO_TARGETS:
+            url = (f"/api/v1/companies/{company.slug}/dashboard/{tail}" if kind == "api"
+                   else f"/c/{company.slug}/dashboard/{tail}")
+            counts = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200, url
+                counts.append(len(captured))
+            stdout.write(f"demo {name}: {counts[0]} queries on the first read (computes the read model), "
+                         f"{counts[1]} after\n")
+            benchtable.add(f"demo: {name}, queries", value=counts[1], target=bound, unit="queries",
+                           note=f"first read {counts[0]}")
+    finally:
+        with scopes_disabled():
+            company_delete_by_slug(slug=company.slug)
+            User.objects.filter(email__endswith=f"-{tag}@example.com").delete()

@@ -12,7 +12,7 @@ def run_bench(monkeypatch, departments, rounds):
     monkeypatch.setattr(bench, "DEPARTMENTS", departments)
     monkeypatch.setattr(bench, "ROUNDS", rounds)
     out = io.StringIO()
-    rows = bench.run(out, {"runs": 2})
+    rows = bench.run(out, {"runs": 2, "no_browser": True, "no_demo": True})
     return out.getvalue(), {name: queries for name, _ms, queries, *_rest in rows}
 
 
@@ -43,3 +43,19 @@ def test_the_raw_heatmap_sql_keeps_departments_without_scores_as_blank_rows(db, 
     finally:
         with scopes_disabled():
             bench.company_delete_by_slug(slug=bench.SLUG)
+
+
+def test_the_demo_query_counts_reach_the_bench_table_and_the_demo_company_is_removed(db):
+    from accounts import benchtable
+
+    benchtable.reset()
+    out = io.StringIO()
+    bench.demo_query_counts(out)
+    figures = {row.figure: row for row in benchtable.ROWS}
+    assert set(figures) == {"demo: data endpoint, queries", "demo: summary endpoint, queries",
+                            "demo: executive page, queries"}
+    assert figures["demo: executive page, queries"].target == 8
+    assert all(row.value > 0 and row.result in ("PASS", "FAIL") for row in figures.values())
+    with scopes_disabled():
+        assert not Company.objects.filter(slug__startswith="bench-audits-dash").exists()
+    benchtable.reset()

@@ -1,4 +1,5 @@
-"""`manage.py bench`: run every installed app's `<app>.bench.run(stdout, options)` in INSTALLED_APPS order."""
+"""`manage.py bench`: run every installed app's `<app>.bench.run(stdout, options)` in INSTALLED_APPS order, then
+print one table of every target the benches measured (accounts.benchtable)."""
 
 import importlib
 import importlib.util
@@ -6,6 +7,9 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from accounts import benchtable
 
 
 def app_benches():
@@ -29,6 +33,11 @@ class Command(BaseCommand):
                             help="run only this app's bench (repeat for several)")
         parser.add_argument("--quick", action="store_true",
                             help="a smaller size of each bench that supports it (a minute, not minutes)")
+        parser.add_argument("--no-browser", action="store_true",
+                            help="dashboards bench: leave out the Chromium page (first byte and charts drawn)")
+        parser.add_argument("--companies", type=int, metavar="N",
+                            help="notifications bench: companies in all (1 %% of them due); default 100,000 "
+                                 "(10,000 with --quick)")
 
     def handle(self, *args, **options):
         benches = app_benches()
@@ -40,8 +49,12 @@ class Command(BaseCommand):
         if not selected:
             self.stdout.write("No app has a bench module yet.")
             return
+        benchtable.reset()
         for label, run in selected:
             self.stdout.write(self.style.MIGRATE_HEADING(f"== {label}"))
             started = time.perf_counter()
             run(self.stdout, options)
             self.stdout.write(f"== {label}: {time.perf_counter() - started:.2f} s")
+        self.stdout.write(self.style.MIGRATE_HEADING(f"== targets ({connection.vendor})"))
+        for line in benchtable.lines(vendor=connection.vendor):
+            self.stdout.write(line)
