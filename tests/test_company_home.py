@@ -218,6 +218,22 @@ def test_sales_manager_home_shows_the_latest_verdict_with_its_reasons(alpha, jud
                                                  "member_pk": judged_quarter["seller"].pk}) not in weak
 
 
+def test_head_of_sales_also_sees_the_teams_verdicts_and_other_heads_do_not(alpha, judged_quarter, client_for):
+    text = text_of(client_for(alpha.member(Role.DEPARTMENT_HEAD)).get(home(alpha)))
+    assert section_titles(text) == ["My audits", "My sales team"]  # the head's own audits first
+    assert "Verdicts · 2026-Q1" in text
+    assert '<span class="home-count">1</span> <span class="badge warn">The system\'s shortfall' in text
+    assert re.search(r'<span class="home-count">1</span> <span class="badge danger">The manager', text)
+    assert reverse("scorecards:team", kwargs={"company_slug": "alpha"}) in text
+    marketing_head = MembershipFactory(company=alpha.company, role=Role.DEPARTMENT_HEAD,
+                                       department=alpha.departments["marketing"],
+                                       user=UserFactory(email="marketing-head@alpha.test"))
+    with scopes_disabled():
+        alpha.departments["marketing"].head = marketing_head
+        alpha.departments["marketing"].save()
+    assert section_titles(text_of(client_for(marketing_head).get(home(alpha)))) == ["My audits"]
+
+
 # ---------------------------------------------------------------- admin
 
 def test_admin_home_of_a_new_company_shows_the_checklist_and_its_next_step(alpha, client_for):
@@ -265,7 +281,7 @@ def test_admin_home_holds_the_admin_and_the_executive_sections_admin_first(alpha
 def test_each_role_sees_only_its_own_sections(alpha, history, client_for):
     titles = {role: section_titles(text_of(client_for(alpha.member(role)).get(home(alpha))))
               for role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.SALES_MANAGER)}
-    assert titles == {Role.EXECUTIVE: ["The company at a glance"], Role.DEPARTMENT_HEAD: ["My audits"],
+    assert titles == {Role.EXECUTIVE: ["The company at a glance"], Role.DEPARTMENT_HEAD: ["My audits", "My sales team"],
                       Role.SALES_MANAGER: ["My day"]}
 
 
