@@ -300,16 +300,20 @@ def movers(falls, rises):
             "customdata": [f"{m.start_period} {whole(m.previous)} → {m.period} {whole(m.latest)}" for m in moves],
             "hovertemplate": "%{y}: %{text}<br>%{customdata}<extra></extra>",
             # A phone's plot has room for the change only; the latest score stays in the hover.
-            "meta": {"narrow": {"text": [signed_whole(whole(m.latest) - whole(m.previous)) for m in moves]}},
+            # and a name's kind goes onto a second line, leaving the bars more of the width.
+            "meta": {"narrow": {"text": [signed_whole(whole(m.latest) - whole(m.previous)) for m in moves],
+                                "y": [f"{plain(m.name)}<br>({kinds[m.kind]})" for m in moves]}},
         }],
         # Room on both sides for the "−14 → 27" labels, so a fall's label never runs into the axis names;
         # the largest fall on top, where an executive reads first.
         "layout": layout(title, xaxis={"title": {"text": _("Change in points")}, "zeroline": True,
                                        "zerolinecolor": "#333333", "range": movers_range(moves)},
                          margin={"l": 60, "r": 20, "t": 60, "b": 60},
-                         yaxis={"autorange": "reversed"}, showlegend=False,
-                         height=max(300, 120 + 30 * len(moves)),
-                         meta={"narrow": {"xaxis": {"title": {"text": _("Change")}}}}),
+                         # Invisible outside ticks: a gap between the names and the largest fall's label.
+                         yaxis={"autorange": "reversed", "ticks": "outside", "ticklen": 8, "tickcolor": "#ffffff"},
+                         showlegend=False, height=max(300, 120 + 30 * len(moves)),
+                         meta={"narrow": {"xaxis": {"title": {"text": _("Change")}},
+                                          "height": max(300, 120 + 40 * len(moves))}}),  # two-line names
     }
 
 

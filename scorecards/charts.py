@@ -15,9 +15,9 @@ VERDICT_COLOURS = {
 # Red (0) → yellow → green (100), spelled out: plotly.js has no named "RdYlGn" and silently used another scale.
 KNOWLEDGE_SCALE = [[0, "#b3261e"], [0.5, "#f2c12e"], [1, "#1b7f3b"]]
 AXIS_CAP = 160  # keep one outlier from squashing the team into a corner
-# A name label's room in axis units (the axes run 0–160 over ~270 px on a phone, ~550 px on a desktop):
+# A name label's room in axis units (the axes run 0–160 over ~470 px in a desktop card, one name ~35 units):
 # a point is named on the chart only when no other point lies within this box, the rest in the hover.
-LABEL_ROOM_X, LABEL_ROOM_Y = 60, 14
+LABEL_ROOM_X, LABEL_ROOM_Y = 40, 14
 TITLE_WIDTH = 45  # characters per title line, so a long "not shown" list wraps instead of running off
 
 

@@ -3,7 +3,7 @@
    variant in meta.narrow (set by the server's chart functions: shorter bar labels, names only in the hover). */
 (function () {
   "use strict";
-  var NARROW = 560;
+  var NARROW = 460;  /* a phone's chart (~340 px); a desktop's half-width card (~520 px) is not narrow */
 
   function merge(target, changes) {
     Object.keys(changes).forEach(function (key) {
