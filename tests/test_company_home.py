@@ -287,6 +287,11 @@ def test_each_role_sees_only_its_own_sections(alpha, history, client_for):
 
 def test_inactive_member_and_outsider_get_no_home(alpha, beta, client_for):
     assert client_for(beta.member(Role.ADMIN)).get(home(alpha)).status_code == 404
+    executive = alpha.member(Role.EXECUTIVE)
+    with scopes_disabled():
+        executive.is_active = False
+        executive.save(update_fields=["is_active"])
+    assert client_for(executive).get(home(alpha)).status_code == 404
 
 
 # ---------------------------------------------------------------- queries do not grow with the company
