@@ -17,8 +17,9 @@ for it, and Django's handler turned it into a 500. This is the one place that ca
   connection ends), so the whole view runs once more on a fresh connection, in a new transaction;
 - a write whose COMMIT itself failed has an unknown outcome: it is not run again; the answer is 503 with
   Retry-After (autosave and API clients send the same state again), and it is logged as an error;
-- a second loss, a view marked `non_atomic_requests` that writes, or a request inside someone else's
-  transaction (tests) answers 503 the same way. Never a 500.
+- a view that manages its own transactions (`non_atomic_requests`) is judged by what happened: run again when
+  the database kept none of its writes yet, 503 when a transaction of it committed or a statement ran outside one;
+- a second loss, or a request inside someone else's transaction (tests), answers 503 the same way. Never a 500.
 
 Each retry is logged. The view's response is rendered inside the retried block, so queries a template runs are
 covered too. Not covered: queries made by middleware before the view (session, user, company lookup) and after
@@ -37,10 +38,6 @@ DATABASE = "default"
 RETRY_AFTER_SECONDS = 2
 
 logger = logging.getLogger(__name__)
-
-
-class CommitOutcomeUnknown(Exception):
-    """The connection was lost during COMMIT: the write may or may not be stored."""
 
 
 class AtomicWritesMiddleware:
@@ -63,22 +60,26 @@ class AtomicWritesMiddleware:
         safe = request.method in SAFE_METHODS
         atomic = not safe and DATABASE not in getattr(view_func, "_non_atomic_requests", set())
         # Only a transaction of our own can be abandoned and run again (not one a test or a caller holds).
-        retryable = (safe or atomic) and not connections[DATABASE].in_atomic_block
+        outer_transaction = connections[DATABASE].in_atomic_block
         for attempt in (1, 2):
+            kept = KeptWrites(connections[DATABASE])
             try:
-                return run_view(request, view_func, view_args, view_kwargs, atomic=atomic)
-            except CommitOutcomeUnknown as lost:
-                forget_connection()
-                logger.error("database connection lost during COMMIT of %s %s: outcome unknown, answered 503: %s",
-                             request.method, request.path, lost.__cause__)
-                return unavailable(request)
+                with kept:
+                    return run_view(request, view_func, view_args, view_kwargs, atomic=atomic)
             except (OperationalError, InterfaceError) as exc:
                 if not connection_lost(exc):
                     raise
                 forget_connection()
-                if attempt == 2 or not retryable or not body_rereadable(request):
-                    logger.error("database connection lost in %s %s (attempt %s), answered 503: %s",
-                                 request.method, request.path, attempt, first_line(exc))
+                if kept.committing:
+                    logger.error("database connection lost during COMMIT of %s %s: outcome unknown, answered 503: %s",
+                                 request.method, request.path, first_line(exc))
+                    return unavailable(request)
+                # A write the database already kept (a transaction committed, a statement outside one) would be
+                # repeated by a second run; a read may run again whatever it wrote.
+                if attempt == 2 or outer_transaction or (kept.anything and not safe) or not body_rereadable(request):
+                    logger.error("database connection lost in %s %s (attempt %s%s), answered 503: %s",
+                                 request.method, request.path, attempt,
+                                 ", after writes were kept" if kept.anything and not safe else "", first_line(exc))
                     return unavailable(request)
                 logger.warning("database connection lost in %s %s, running the view again on a fresh connection: %s",
                                request.method, request.path, first_line(exc))
@@ -86,22 +87,59 @@ class AtomicWritesMiddleware:
         raise AssertionError("unreachable")
 
 
+class KeptWrites:
+    """While a view runs: did the database keep any of its writes (a COMMIT that succeeded, a writing statement run
+    outside a transaction), and did a COMMIT fail? Views that manage their own transactions
+    (`non_atomic_requests`) are judged by what happened, not by how they are written.
+
+    A query wrapper (Django's `execute_wrapper`) sees the statements; COMMIT is no statement but a call on the
+    connection, so `commit` is wrapped for the duration on this connection object only.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.committed = self.autocommitted = self.committing = False
+
+    @property
+    def anything(self):
+        return self.committed or self.autocommitted
+
+    def __enter__(self):
+        self._saved_commit = self.connection.__dict__.get("commit")
+        real_commit = self.connection.commit
+
+        def commit():
+            self.committing = True
+            real_commit()
+            self.committing, self.committed = False, True
+
+        self.connection.commit = commit
+        self._wrapper = self.connection.execute_wrapper(self.watch)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._wrapper.__exit__(*exc_info)
+        if self._saved_commit is None:
+            del self.connection.commit
+        else:
+            self.connection.commit = self._saved_commit
+        return False
+
+    def watch(self, execute, sql, params, many, context):
+        if not self.connection.in_atomic_block and not sql.lstrip()[:6].upper() == "SELECT":
+            self.autocommitted = True  # autocommit: the statement is kept once it runs
+        return execute(sql, params, many, context)
+
+
 def run_view(request, view_func, view_args, view_kwargs, *, atomic):
-    """The view, rendered; a write inside one transaction, whose COMMIT lost with its connection raises
-    CommitOutcomeUnknown (a loss before COMMIT raises the database error itself: nothing was written)."""
+    """The view, rendered; a writing view inside one transaction."""
     if not atomic:
         return rendered(view_func(request, *view_args, **view_kwargs))
-    view_done = False
-    try:
-        with transaction.atomic(using=DATABASE):
-            response = rendered(view_func(request, *view_args, **view_kwargs))
-            if getattr(response, "exception", False):
-                transaction.set_rollback(True, using=DATABASE)
-            view_done = True
-    except (OperationalError, InterfaceError) as exc:
-        if view_done and connection_lost(exc):
-            raise CommitOutcomeUnknown from exc
-        raise
+    with transaction.atomic(using=DATABASE):
+        response = rendered(view_func(request, *view_args, **view_kwargs))
+        if getattr(response, "exception", False):
+            transaction.set_rollback(True, using=DATABASE)
     return response
 
 

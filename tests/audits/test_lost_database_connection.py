@@ -6,6 +6,7 @@ The cut is real: a second connection terminates the request's backend at a chose
 connections to cut; on SQLite these tests skip (REQUIRE_SERVICES=1 makes them fail instead).
 """
 
+import contextlib
 import logging
 
 import psycopg
@@ -14,8 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.utils import timezone
 from django_scopes import scope
+from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.services import api_token_create
 from audits import services
 from audits.models import Answer, AnswerRevision, DepartmentAudit
 from tests.audits.page_helpers import first_question
@@ -34,12 +37,11 @@ def terminate_current_backend():
 
 
 def cut_once(monkeypatch, owner, name, *, after=False):
-    """Replace `owner.name` so that its first call terminates the connection (before or after the real call).
-    Returns the list of backend pids each call ran on, to show the second run used a fresh connection."""
+    """Replace `owner.name` so that its first call terminates the connection (before or after the real call)."""
     real, calls = getattr(owner, name), []
 
     def cutting(*args, **kwargs):
-        calls.append(connection.connection.info.backend_pid if connection.connection else None)
+        calls.append(1)
         if len(calls) == 1 and not after:
             terminate_current_backend()
         result = real(*args, **kwargs)
@@ -51,13 +53,41 @@ def cut_once(monkeypatch, owner, name, *, after=False):
     return calls
 
 
+@contextlib.contextmanager
+def cut_at_statement(fragment, *, after=False):
+    """The first statement whose SQL contains `fragment` finds its connection terminated (or, with `after`, runs and
+    then the connection is terminated, so the next one fails). Yields the backend pid of every statement containing
+    it, to show the second run of the view used a fresh connection."""
+    pids = []
+
+    def cutting(execute, sql, params, many, context):
+        if fragment not in sql:
+            return execute(sql, params, many, context)
+        pids.append(connection.connection.info.backend_pid)
+        if len(pids) == 1 and not after:
+            terminate_current_backend()
+        result = execute(sql, params, many, context)
+        if len(pids) == 1 and after:
+            terminate_current_backend()
+        return result
+
+    with connection.execute_wrapper(cutting):
+        yield pids
+
+
 def api_url(audit, suffix=""):
     return f"/api/v1/companies/{audit.company.slug}/department-audits/{audit.pk}/{suffix}"
 
 
-@pytest.fixture
-def head_api(alpha, api_client_for):
-    return api_client_for(alpha.member(Role.DEPARTMENT_HEAD))
+@pytest.fixture(params=["session", "token"])
+def head_api(request, alpha, api_client_for):
+    """The department head's API client, signed in by session or by a personal API token (as the load test)."""
+    head = alpha.member(Role.DEPARTMENT_HEAD)
+    if request.param == "session":
+        return api_client_for(head)
+    with scope(company=alpha.company):
+        _token, raw = api_token_create(membership=head, name="autosave")
+    return APIClient(headers={"Authorization": f"Bearer {raw}"})
 
 
 @pytest.fixture
@@ -78,9 +108,9 @@ def stored_state(audit, question):
 
 
 def test_a_read_whose_connection_is_cut_mid_request_answers_200_from_a_fresh_connection(sales_audit, head_api,
-                                                                                       monkeypatch, caplog):
-    runs = cut_once(monkeypatch, services, "audit_questions")
-    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+                                                                                       caplog):
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"), \
+            cut_at_statement('FROM "audits_question"') as runs:
         response = head_api.get(api_url(sales_audit))
     assert response.status_code == 200, response.content[:300]
     assert response.json()["id"] == sales_audit.pk and response.json()["questions"]
@@ -88,13 +118,12 @@ def test_a_read_whose_connection_is_cut_mid_request_answers_200_from_a_fresh_con
     assert any("running the view again" in record.getMessage() for record in caplog.records)
 
 
-def test_a_write_whose_connection_is_cut_before_commit_lands_exactly_once(reopened_audit, head_api, monkeypatch,
-                                                                          caplog):
+def test_a_write_whose_connection_is_cut_before_commit_lands_exactly_once(reopened_audit, head_api, caplog):
     question = first_question(reopened_audit)
     assert stored_state(reopened_audit, question) == (2, 0)
-    # The answers are written and locked, then the connection dies: the progress query that follows fails.
-    runs = cut_once(monkeypatch, services, "answers_save_bulk", after=True)
-    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+    # The revision of the old answer is written, then the connection dies: the answer's update that follows fails.
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"), \
+            cut_at_statement('INSERT INTO "audits_answerrevision"', after=True) as runs:
         response = head_api.put(api_url(reopened_audit, "answers/"),
                                 {"answers": [{"question": question.pk, "scale_value": 5}]}, format="json")
     assert response.status_code == 200, response.content[:300]
@@ -104,17 +133,17 @@ def test_a_write_whose_connection_is_cut_before_commit_lands_exactly_once(reopen
     assert sum("running the view again" in record.getMessage() for record in caplog.records) == 1
 
 
-def test_an_upload_whose_connection_is_cut_is_read_again_and_stored_once(sales_audit, alpha, head_api, monkeypatch):
+def test_an_upload_whose_connection_is_cut_is_read_again_and_stored_once(sales_audit, alpha, head_api):
     question = first_question(sales_audit)
     with scope(company=alpha.company):
         services.answer_save(audit=sales_audit, question=question, by=alpha.user(Role.DEPARTMENT_HEAD), scale_value=3)
-    runs = cut_once(monkeypatch, services, "answer_evidence_file_set")
     content = b"%PDF-1.4\n% minutes of the pricing meeting\n%%EOF\n"
-    response = head_api.put(api_url(sales_audit, f"answers/{question.pk}/evidence/"),
-                            {"file": SimpleUploadedFile("minutes.pdf", content, content_type="application/pdf")},
-                            format="multipart")
+    with cut_at_statement('UPDATE "audits_answer"') as runs:  # after DRF parsed the upload
+        response = head_api.put(api_url(sales_audit, f"answers/{question.pk}/evidence/"),
+                                {"file": SimpleUploadedFile("minutes.pdf", content, content_type="application/pdf")},
+                                format="multipart")
     assert response.status_code == 200, response.content[:300]
-    assert len(runs) == 2  # DRF parsed the multipart body once; the second run read the same file from the start
+    assert len(runs) == 2 and runs[0] != runs[1]  # the second run read the same file again, from the start
     with scope(company=alpha.company):
         answer = Answer.objects.get(audit=sales_audit, question=question)
         assert answer.evidence_file.name.endswith(".pdf")
