@@ -1,7 +1,7 @@
 """The dashboards' part of the company home (see accounts.home): what an executive reads first.
 
-Everything comes from the read model's Overview of the unfiltered dashboard (the same snapshot the executive
-dashboard reads, so a hit costs one query), the same headline providers and the same narrative: nothing is
+Everything comes from the read model's figures of the unfiltered dashboard (the same snapshot the executive
+dashboard reads, other apps' headlines included, so a hit costs one query) and the same narrative: nothing is
 recomputed here.
 """
 
@@ -13,7 +13,7 @@ from audits.models import OPEN_ACTION_STATUSES
 from audits.selectors import action_items_of
 from audits.services import local_date
 
-from . import headlines, narrative, readmodel, tables
+from . import narrative, readmodel, tables
 from .filters import Filters
 
 HEADLINES_SHOWN = 3  # the first sentences are the most important (narrative.headline_sentences' order)
@@ -37,9 +37,9 @@ def open_actions(company, *, today):
 
 
 def executive_context(company):
-    overview = readmodel.overview(company=company, filters=Filters())
+    overview, extra = readmodel.figures(company=company, filters=Filters())
     story = overview.story
-    sentences = narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=company))
+    sentences = narrative.headline_sentences(overview, extra=extra)
     today = local_date(company, timezone.now())
     actions, open_count, overdue_count = open_actions(company, today=today)
     return {

@@ -18,7 +18,7 @@ from accounts import onboarding
 from accounts.models import Invitation, Role
 from audits import services
 from audits.models import AuditStatus
-from dashboards import headlines, narrative, readmodel
+from dashboards import narrative, readmodel
 from dashboards.filters import Filters
 from notifications.models import Notification
 from scorecards.models import ActivityEntry
@@ -75,8 +75,8 @@ def history(alpha):
 def test_executive_home_shows_headlines_index_with_basis_factor_lines_and_open_actions(alpha, history, client_for):
     text = text_of(client_for(alpha.member(Role.EXECUTIVE)).get(home(alpha)))
     with scope(company=alpha.company):
-        overview = readmodel.overview(company=alpha.company, filters=Filters())
-        sentences = narrative.headline_sentences(overview, extra=headlines.extra_headlines(company=alpha.company))
+        overview, extra = readmodel.figures(company=alpha.company, filters=Filters())
+    sentences = narrative.headline_sentences(overview, extra=extra)
     assert sentences and sentences[0].text in text  # the narrative's first sentence, as the dashboard tells it
     assert "System index · 2025-Q4" in text
     assert "departments" in text and ("final, " in text or "incomplete — " in text)  # the index's basis
