@@ -227,15 +227,16 @@ def upsert_rows(model, columns, rows, *, unique):
     updated. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT (bulk_create spent seconds at
     10,000 rows building model instances and array parameters); other databases: bulk_create."""
     fields = [model._meta.get_field(c) for c in columns]
+    changed = [f for f in fields if f.attname not in unique and f.attname != "company_id"]  # a row keeps its tenant
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=1000,
                                   update_conflicts=True, unique_fields=[f.name for f in fields if f.attname in unique],
-                                  update_fields=[f.name for f in fields if f.attname not in unique])
+                                  update_fields=[f.name for f in changed])
         return
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     table, scratch = quote(model._meta.db_table), quote(f"upsert_{model._meta.db_table}")
-    updates = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in fields if f.attname not in unique)
+    updates = ", ".join(f"{quote(f.column)} = EXCLUDED.{quote(f.column)}" for f in changed)
     conflict = ", ".join(quote(f.column) for f in fields if f.attname in unique)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
