@@ -21,6 +21,10 @@ for it, and Django's handler turned it into a 500. This is the one place that ca
   the database kept none of its writes yet, 503 when a transaction of it committed or a statement ran outside one;
 - a second loss, or a request inside someone else's transaction (tests), answers 503 the same way. Never a 500.
 
+A deadlock or serialization failure (PostgreSQL chose this transaction as the victim: nothing of it was applied)
+runs a write's view once more the same way, on the same connection (accounts.deadlocks): the request's
+transaction is the unit that is retried, so the services inside it do not retry or take savepoints themselves.
+
 Each retry is logged. The view's response is rendered inside the retried block, so queries a template runs are
 covered too. Not covered: queries made by middleware before the view (session, user, company lookup) and after
 it (session save); a connection cut there still answers 500.
@@ -32,6 +36,8 @@ from io import BytesIO
 from django.db import InterfaceError, OperationalError, connections, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+from .deadlocks import is_retryable, retried_by_caller
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DATABASE = "default"
@@ -67,6 +73,12 @@ class AtomicWritesMiddleware:
                 with kept:
                     return run_view(request, view_func, view_args, view_kwargs, atomic=atomic)
             except (OperationalError, InterfaceError) as exc:
+                if (atomic and attempt == 1 and not outer_transaction and not kept.anything and is_retryable(exc)
+                        and body_rereadable(request)):
+                    logger.warning("%s %s was chosen as a deadlock victim, running the view again: %s",
+                                   request.method, request.path, first_line(exc))
+                    rewind_body(request)
+                    continue
                 if not connection_lost(exc):
                     raise
                 forget_connection()
@@ -133,10 +145,11 @@ class KeptWrites:
 
 
 def run_view(request, view_func, view_args, view_kwargs, *, atomic):
-    """The view, rendered; a writing view inside one transaction."""
+    """The view, rendered; a writing view inside one transaction, which process_view runs again on a deadlock (so
+    the services the view calls neither retry nor take savepoints of their own: accounts.deadlocks)."""
     if not atomic:
         return rendered(view_func(request, *view_args, **view_kwargs))
-    with transaction.atomic(using=DATABASE):
+    with transaction.atomic(using=DATABASE), retried_by_caller():
         response = rendered(view_func(request, *view_args, **view_kwargs))
         if getattr(response, "exception", False):
             transaction.set_rollback(True, using=DATABASE)

@@ -546,20 +546,26 @@ class AuditAnswersView(DepartmentAuditAPIView):
         return self.save_answers()
 
     def save_answers(self):
-        audit = self.answerable_audit()
+        """The member's own audit is locked first in the request's transaction (the lock order's step 1; the
+        middleware runs it again on a deadlock), then saved and counted, the answers re-read in the same query:
+        a single answer costs ten statements with the session's (issue 15)."""
         data = self.validated(AnswersBulkInputSerializer)
+        audit = services.audit_lock_answerable(membership=self.membership, audit_pk=self.kwargs["audit_pk"])
+        if audit is None:
+            self.answerable_audit()  # another company's (404) or not this member's to answer (403)
+            raise exceptions.PermissionDenied(_("Only the department's head answers and submits its audit."))
         try:
-            saved = services.answers_save_bulk(audit=audit, by=self.request.user, answers=data["answers"])
+            saved = services.answers_save_bulk(audit=audit, by=self.request.user, answers=data["answers"],
+                                               locked=True)
         except services.AuditNotEditable:
             raise
-        except ValidationError as error:
+        except ValidationError as error:  # the request's transaction is rolled back (DRF's error response)
             errors = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
             raise exceptions.ValidationError({"answers": errors}) from None
-        answered, total = selectors.audit_progress(audit=audit)
+        answered, total, stored = selectors.audit_progress_with_answers(audit=audit)
         # Re-read: the response is the stored state (issue 12, rule 8), not the objects the request built.
-        stored = audit.answers.in_bulk([answer.pk for answer in saved])
         return Response(AnswersBulkOutputSerializer({
-            "saved": len(saved), "answers": [stored[answer.pk] for answer in saved],
+            "saved": len(saved), "answers": [stored[answer.question_id] for answer in saved],
             "progress": {"answered": answered, "total": total},
         }).data)
 

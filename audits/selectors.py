@@ -181,22 +181,15 @@ ANSWER_COLUMNS = ("id", "company_id", "audit_id", "question_id", "scale_value", 
                   "updated_by_id")
 
 
-def audit_progress_with_answer(*, audit, question_id):
-    """(answered, total, the stored answer to one question or None) in one query: the audit's questions, each
-    with this audit's answer beside it. The autosave's answer is thus re-read after the save in the same query
-    that counts the progress."""
+def audit_progress_with_answers(*, audit):
+    """(answered, total, question id → stored answer) in one query: the audit's questions, each with this audit's
+    answer beside it. A save's answers are thus re-read after the save in the query that counts the progress."""
     rows = (audit_questions(audit).select_related(None)
             .annotate(own=FilteredRelation("answers", condition=Q(answers__audit_id=audit.pk)))
             .values("pk", *(f"own__{name}" for name in ANSWER_COLUMNS)))
-    answered, stored = 0, None
-    for row in rows:
-        if row["own__id"] is None:
-            continue
-        answer = Answer(**{name: row[f"own__{name}"] for name in ANSWER_COLUMNS})
-        answered += answer.is_answered
-        if row["pk"] == question_id:
-            stored = answer
-    return answered, len(rows), stored
+    stored = {row["pk"]: Answer(**{name: row[f"own__{name}"] for name in ANSWER_COLUMNS})
+              for row in rows if row["own__id"] is not None}
+    return sum(answer.is_answered for answer in stored.values()), len(rows), stored
 
 
 def audit_transitions(*, audit):

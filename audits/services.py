@@ -697,8 +697,8 @@ def answer_save_locked(*, audit, question, answer, by, now=None, **values):
     """answer_save for a caller that holds the audit's row lock in its transaction (`audit_lock_answerable`) and
     read the question and its stored answer with `answer_of`: the same rules and writes, nothing read twice.
 
-    The caller's transaction is the unit (retried by the caller, accounts.deadlocks.atomic_retrying): an error
-    raised here leaves it to be rolled back.
+    The caller's transaction is the unit (a request's is run again on a deadlock, accounts.transactions); a
+    refusal (AuditNotEditable, ValidationError) is raised before anything is written.
     """
     if not audit.is_open:
         raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
@@ -720,13 +720,12 @@ def _write_answer(*, audit, question, answer, by, scale_value=None, bool_value=N
                                number_value=number_value, text_value=text_value)
     if evidence_file is not None:
         _check_evidence_file(evidence_file)
+    revision = None
     if answer is not None:
         remember_stored(answer)  # read under the audit's lock: the audit log compares with it, reading nothing
         if audit.first_submitted_at is not None:
-            AnswerRevision.objects.create(
-                company_id=audit.company_id, answer=answer, values=answer_snapshot(answer), changed_by=by,
-                changed_at=now,
-            )
+            revision = AnswerRevision(company_id=audit.company_id, answer=answer, values=answer_snapshot(answer),
+                                      changed_by=by, changed_at=now)
     old_file = answer.evidence_file.name if answer is not None else ""
     answer = answer or Answer(company_id=audit.company_id, audit=audit, question=question)
     for name, value in values.items():
@@ -740,6 +739,8 @@ def _write_answer(*, audit, question, answer, by, scale_value=None, bool_value=N
         answer.evidence_file.save(os.path.basename(evidence_file.name), evidence_file, save=False)
     # updated_by is the signed-in author (or None): no query to prove the user exists
     answer.full_clean(exclude=["audit", "question", "company", "updated_by"], validate_constraints=False)
+    if revision is not None:  # written only once every check passed (the bulk save takes no savepoint per item)
+        revision.save()
     answer = _save_answer(answer)
     if old_file != (answer.evidence_file.name or ""):
         evidence_file_discard_later(old_file)
@@ -789,36 +790,50 @@ ANSWER_KEYS = ("scale_value", "bool_value", "number_value", "text_value", "not_a
 
 
 @retry_once_on_deadlock
-def answers_save_bulk(*, audit, by, answers, now=None):
+def answers_save_bulk(*, audit, by, answers, now=None, locked=False):
     """Save several answers all-or-nothing. `answers`: dicts with "question" (Question or id) and answer values.
 
     Errors are collected for every item and raised together, keyed by question id (or "item <n>").
+    `locked=True`: the caller holds the audit's row lock in its transaction (`audit_lock_answerable`), which an
+    error leaves to be rolled back (no savepoint of its own: all or nothing is the caller's transaction).
     """
-    questions = {question.pk: question for question in audit_questions(audit)}
-    errors, saved = {}, []
+    if locked:
+        if not audit.is_open:
+            raise AuditNotEditable(_("This audit has been submitted; ask an admin to reopen it to change answers."),
+                                   code="not_editable")
+        return _save_many(audit, by=by, answers=answers, now=now)
     with transaction.atomic():
-        _lock_open_audit(audit)
-        for index, item in enumerate(answers):
-            question_ref = item.get("question")
-            question_id = getattr(question_ref, "pk", question_ref)
-            key = str(question_id) if question_id is not None else f"item {index}"
-            try:
-                question = questions.get(_as_int(question_id)) if question_id is not None else None
-            except (TypeError, ValueError):
-                question = None
-            if question is None:
-                errors[key] = [_("This question is not part of this audit.")]
-                continue
-            values = {name: item[name] for name in ANSWER_KEYS if name in item}
-            try:
-                with transaction.atomic():
-                    saved.append(answer_save(audit=audit, question=question, by=by, now=now, **values))
-            except AuditNotEditable:
-                raise
-            except ValidationError as exc:
-                errors[key] = _flatten_messages(exc)
-        if errors:
-            raise ValidationError(errors)
+        return _save_many(_lock_open_audit(audit), by=by, answers=answers, now=now)
+
+
+def _save_many(audit, *, by, answers, now=None):
+    """The answers of a locked, open audit: its questions and stored answers read once for all items. No savepoint
+    per item: an item is checked before anything of it is written, and any error undoes the whole call."""
+    questions = {question.pk: question for question in audit_questions(audit).select_related(None)}
+    stored = {answer.question_id: answer for answer in audit.answers.all()}
+    errors, saved = {}, []
+    for index, item in enumerate(answers):
+        question_ref = item.get("question")
+        question_id = getattr(question_ref, "pk", question_ref)
+        key = str(question_id) if question_id is not None else f"item {index}"
+        try:
+            question = questions.get(_as_int(question_id)) if question_id is not None else None
+        except (TypeError, ValueError):
+            question = None
+        if question is None:
+            errors[key] = [_("This question is not part of this audit.")]
+            continue
+        values = {name: item[name] for name in ANSWER_KEYS if name in item}
+        try:
+            answer = _write_answer(audit=audit, question=question, answer=stored.get(question.pk), by=by, now=now,
+                                   **values)
+        except ValidationError as exc:
+            errors[key] = _flatten_messages(exc)
+            continue
+        stored[question.pk] = answer
+        saved.append(answer)
+    if errors:
+        raise ValidationError(errors)
     return saved
 
 

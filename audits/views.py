@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.db.transaction import non_atomic_requests
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.deadlocks import atomic_retrying
 from accounts.files import serve_attachment
 from accounts.forms import add_service_errors
 from accounts.models import Role
@@ -295,7 +293,6 @@ def render_report(request, audit):
     return render(request, "audits/audit_report.html", context)
 
 
-@non_atomic_requests  # its own transaction, retried once on a deadlock (autosave below)
 @require_POST
 def answer_save(request, company_slug, audit_pk):
     """Autosave of one answer (JSON): 200 with the progress, 400 with field errors, 409 when submitted.
@@ -305,28 +302,10 @@ def answer_save(request, company_slug, audit_pk):
     page shows is what is stored, never what it sent (issue 12, rule 8).
 
     It runs on every pause in typing, so it reads each row once (issue 15: at most ten statements): the
-    member's own audit locked with its round, the answer with its question, the write and its log entry, then
-    the progress with the answer re-read.
+    member's own audit locked with its round (the lock order's step 1, first in the request's transaction,
+    which accounts.transactions runs again on a deadlock), the answer with its question, the write and its log
+    entry, then the progress with the answer re-read. A refused save has written nothing.
     """
-    try:
-        return autosave(request, audit_pk)
-    except Refusal as refusal:  # after the rollback: what is still stored
-        if refusal.form is not None:
-            add_service_errors(refusal.form, refusal.error)
-            return refused(refusal.audit, refusal.question, status=400, errors=form_errors(refusal.form))
-        return refused(refusal.audit, refusal.question, status=409, error=error_text(refusal.error))
-
-
-class Refusal(Exception):
-    """A save the service refused: raised out of the transaction so that it is rolled back first."""
-
-    def __init__(self, audit, question, error, form=None):
-        super().__init__()
-        self.audit, self.question, self.error, self.form = audit, question, error, form
-
-
-@atomic_retrying
-def autosave(request, audit_pk):
     audit = services.audit_lock_answerable(membership=request.membership, audit_pk=audit_pk)
     if audit is None:
         answerable_audit(request, audit_pk)  # another company's (404) or not this member's to answer (403)
@@ -343,11 +322,12 @@ def autosave(request, audit_pk):
         services.answer_save_locked(audit=audit, question=question, answer=answer, by=request.user,
                                     **form.service_values())
     except services.AuditNotEditable as error:
-        raise Refusal(audit, question, error) from None
+        return refused(audit, question, status=409, error=error_text(error))
     except ValidationError as error:
-        raise Refusal(audit, question, error, form=form) from None
-    answered, total, stored = selectors.audit_progress_with_answer(audit=audit, question_id=question.pk)
-    state = answer_state(audit=audit, question=question, answer=stored)
+        add_service_errors(form, error)
+        return refused(audit, question, status=400, errors=form_errors(form))
+    answered, total, stored = selectors.audit_progress_with_answers(audit=audit)
+    state = answer_state(audit=audit, question=question, answer=stored.get(question.pk))
     return JsonResponse({
         "saved": True, "question": question.pk, "is_answered": state["is_answered"],
         "answered": answered, "total": total, "progress": progress_text(answered, total),
@@ -424,16 +404,11 @@ def audit_copy_previous(request, company_slug, audit_pk):
     return redirect("audits:audit_detail", company_slug=company_slug, audit_pk=audit.pk)
 
 
-@non_atomic_requests  # its own transaction, retried once on a deadlock (submit below)
 @require_POST
 def audit_submit(request, company_slug, audit_pk):
-    """Save what the form carries, then submit; missing answers re-render the form pointing at each question."""
-    return submit(request, audit_pk)
+    """Save what the form carries, then submit; missing answers re-render the form pointing at each question.
 
-
-@atomic_retrying
-def submit(request, audit_pk):
-    """The submit in one transaction that locks the member's own audit first (the lock order's step 1)."""
+    The member's own audit is locked first in the request's transaction (the lock order's step 1)."""
     audit = services.audit_lock_answerable(membership=request.membership, audit_pk=audit_pk)
     if audit is None:
         answerable_audit(request, audit_pk)  # another company's (404) or not this member's to answer (403)
