@@ -6,17 +6,22 @@ enter the company's scope themselves; the others run inside the request's or the
 Row locks (PostgreSQL; SQLite has one writer at a time). Lock only the rows meant, always in this order, and
 keep the transactions short:
 
-    1. department audit   `_lock_open_audit`: SELECT … FOR NO KEY UPDATE OF the audit row alone
+    1. department audit   `_lock_open_audit`: SELECT … FOR NO KEY UPDATE OF the audit row alone; the answer
+                          pages and API take it with `audit_lock_answerable` (the head's own audit only, read
+                          with its round in the same statement) and pass it to the `*_locked` services
     2. its round          `_lock_round` (submit, reopen): FOR NO KEY UPDATE OF the round row, so two submits of
                           one round recompute the round's scores one after the other
-    3. round factor scores (written by scoring, in factor order), then answers of the locked audit
+    3. round factor scores (written by scoring in one statement, under the round's lock), then answers of the
+                          locked audit
     4. notification (outbox) rows, in primary-key order (notifications.services)
 
 `OF self` matters: `select_for_update()` with `select_related()` also locks every joined row, and a FOR UPDATE
 on the round and the company blocked every insert that references them (FOR KEY SHARE), which is how answer
 saves, submits and the planning tick deadlocked. `no_key=True` because none of these writes changes a key, so
 inserts of child rows (answers, transitions, notifications) are not blocked. Nothing locks a company row.
-Services that take these locks retry once on a deadlock or serialization failure (accounts.deadlocks).
+Services that take these locks retry once on a deadlock or serialization failure (accounts.deadlocks); inside a
+writing request the request's transaction is the unit run again (accounts.transactions). Answers are written only
+under their audit's lock, so reading an answer under it needs no lock of its own.
 """
 
 import datetime
