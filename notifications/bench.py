@@ -136,6 +136,10 @@ def measure(stdout, *, total, departments, now, sample_size):
     stdout.write(f"planning on this process's CPU: {created / plan_cpu:.0f} notifications/s ({plan_cpu:.2f} s CPU, "
                  f"{plan_seconds / len(handed_out) * 1000:.1f} ms wall per company, {len(batches)} batches of "
                  f"≤{COMPANIES_PER_TASK} companies, {max(batch_queries)} queries at most per batch)")
+    waited = sum(RUN_DUE_WORK_SLOWEST.values())
+    slowest = sorted(RUN_DUE_WORK_SLOWEST.items(), key=lambda item: -item[1])[:3]
+    stdout.write(f"planning waited {waited:.2f} s for the database; longest statements: "
+                 + "; ".join(f"{seconds:.2f} s {shape}…" for shape, seconds in slowest))
     scale = f"{total:,} companies, {due_count:,} due"
     benchtable.add(f"tick: time ({scale})", value=tick_seconds * 1000, target=TARGETS["tick_seconds"] * 1000,
                    unit="ms", timing=True)
@@ -181,6 +185,7 @@ def run_due_work(batches, now):
     companies: (created, wall seconds, CPU seconds, queries per batch)."""
     started, cpu = time.perf_counter(), time.process_time()
     created, queries = 0, []
+    RUN_DUE_WORK_SLOWEST.clear()
     for batch in batches:
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
@@ -188,4 +193,10 @@ def run_due_work(batches, now):
             with scope(company=companies):
                 created += companies_due_work(companies=companies, now=now)
         queries.append(len(captured))
+        for query in captured.captured_queries:
+            shape = query["sql"][:70]
+            RUN_DUE_WORK_SLOWEST[shape] = RUN_DUE_WORK_SLOWEST.get(shape, 0) + float(query["time"])
     return created, time.perf_counter() - started, time.process_time() - cpu, queries
+
+
+RUN_DUE_WORK_SLOWEST = {}  # the start of each statement: seconds waited for it over the planning run
