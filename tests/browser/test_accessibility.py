@@ -14,12 +14,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from tests.browser.crawl import ROLES, open_page, reachable_pages, signed_in_context
+from tests.browser.crawl import HOME, ROLES, open_page, reachable_pages, signed_in_context
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BLOCKING = {"serious", "critical"}
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # Every rule axe runs by default; only the violations come back (passes would multiply the payload).
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 
@@ -60,6 +61,11 @@ def test_no_serious_or_critical_axe_violation_on_any_page_of_any_role(browser, l
             wait_for_charts(page)
             pages += 1
             findings += axe_findings(axe, page, role, path)
+        # The home once more at phone width, where the navigation collapses into a menu.
+        page.set_viewport_size(PHONE)
+        open_page(page, HOME)
+        pages += 1
+        findings += axe_findings(axe, page, role, f"{HOME} at {PHONE['width']} px")
         context.close()
     blocking = [f for f in findings if f[0] in BLOCKING]
     by_rule = Counter(f"{impact} {rule}" for impact, rule, _where in findings)
