@@ -10,13 +10,14 @@ many rows would be new or replace stored ones; services.upload_apply applies a f
 """
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from audits.imports import Layout, cell_errors, error_list, parse_day, parse_decimal, table_records, text_of
@@ -216,19 +217,26 @@ def _parse_day(row, value):
 
 
 def _parse_period(row, value, today):
-    text = text_of(value)
+    period, message = _checked_period(text_of(value), today, get_language())
+    row.period = period
+    if message:
+        row.error("period", message)
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_period(text, today, language):
+    """(period or None, error or None); a file repeats a few periods thousands of times, so this is memoised
+    (by language too: the message is translated)."""
     try:
-        row.period = parse_period(text)
+        period = parse_period(text)
     except ValueError:
-        row.error("period", _("%(value)r is not a period: write 2025-Q2, 2025-05, 2025-H1 or 2025.") % {
-            "value": text[:20]})
-        return
-    if row.period.year < MIN_YEAR:
-        row.error("period", _("%(period)s is before %(year)s; check the year.") % {"period": row.period.name,
-                                                                                   "year": MIN_YEAR})
-    elif row.period.start > today:
-        row.error("period", _("%(period)s is in the future; import plans, results and ratings of periods that "
-                              "have started.") % {"period": row.period.name})
+        return None, _("%(value)r is not a period: write 2025-Q2, 2025-05, 2025-H1 or 2025.") % {"value": text[:20]}
+    if period.year < MIN_YEAR:
+        return period, _("%(period)s is before %(year)s; check the year.") % {"period": period.name, "year": MIN_YEAR}
+    if period.start > today:
+        return period, _("%(period)s is in the future; import plans, results and ratings of periods that have "
+                         "started.") % {"period": period.name}
+    return period, None
 
 
 def _whole(row, column, value, *, maximum):
