@@ -103,15 +103,29 @@
   }
 
   function start() {
-    if (!window.Plotly) { return; }
     /* Every figure is requested at once (each is one read of the dashboards' read model, so a burst costs the
-       server little) while the charts are drawn one after another, top to bottom: the server's answers and the
-       browser's drawing overlap instead of taking turns, and the first chart is still visible first. */
+       server little), before plotly.js has even been compiled (this script is deferred ahead of it), and the
+       charts are drawn one after another, top to bottom, once plotly.js is ready (DOMContentLoaded comes after
+       every deferred script): the server's answers, the compiling and the drawing overlap instead of taking
+       turns, and the first chart is still visible first. */
     var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-url]"));
-    var loads = charts.map(load);
-    charts.reduce(function (previous, element, index) {
-      return previous.then(function () { return draw(element, loads[index]); });
-    }, Promise.resolve());
+    if (!charts.length) { return; }
+    var loads = charts.map(function (element) {
+      var loading = load(element);
+      loading.catch(function () {});  /* handled when its chart's turn comes (draw shows the error) */
+      return loading;
+    });
+    function drawAll() {
+      if (!window.Plotly) { return; }
+      charts.reduce(function (previous, element, index) {
+        return previous.then(function () { return draw(element, loads[index]); });
+      }, Promise.resolve());
+    }
+    if (window.Plotly && document.readyState !== "loading") {
+      drawAll();
+    } else {
+      document.addEventListener("DOMContentLoaded", drawAll);
+    }
   }
 
   if (document.readyState === "loading") {
