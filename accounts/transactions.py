@@ -15,8 +15,10 @@ for it, and Django's handler turned it into a 500. This is the one place that ca
 - a read (GET/HEAD/OPTIONS/TRACE) closes the connection and runs the view once more on a fresh one;
 - a write whose connection died before COMMIT wrote nothing (the server rolls back a transaction whose
   connection ends), so the whole view runs once more on a fresh connection, in a new transaction;
-- a write whose COMMIT itself failed has an unknown outcome: it is not run again; the answer is 503 with
-  Retry-After (autosave and API clients send the same state again), and it is logged as an error;
+- a write whose COMMIT itself lost the connection may or may not have committed: its transaction id, read just
+  before COMMIT, is looked up on a fresh connection (`pg_xact_status`): committed, the view's response is the
+  answer; rolled back, the view runs once more like any cut before COMMIT; still unknown, the answer is 503 with
+  Retry-After (autosave and API clients send the same state again), logged as an error;
 - a view that manages its own transactions (`non_atomic_requests`) is judged by what happened: run again when
   the database kept none of its writes yet, 503 when a transaction of it committed or a statement ran outside one;
 - a second loss, or a request inside someone else's transaction (tests), answers 503 the same way. Never a 500.
@@ -31,6 +33,7 @@ it (session save); a connection cut there still answers 500.
 """
 
 import logging
+import time
 from io import BytesIO
 
 from django.db import InterfaceError, OperationalError, connections, transaction
@@ -71,7 +74,7 @@ class AtomicWritesMiddleware:
             kept = KeptWrites(connections[DATABASE])
             try:
                 with kept:
-                    return run_view(request, view_func, view_args, view_kwargs, atomic=atomic)
+                    return run_view(request, kept.keeping_response(view_func), view_args, view_kwargs, atomic=atomic)
             except (OperationalError, InterfaceError) as exc:
                 if (atomic and attempt == 1 and not outer_transaction and not kept.anything and is_retryable(exc)
                         and body_rereadable(request)):
@@ -83,9 +86,17 @@ class AtomicWritesMiddleware:
                     raise
                 forget_connection()
                 if kept.committing:
-                    logger.error("database connection lost during COMMIT of %s %s: outcome unknown, answered 503: %s",
-                                 request.method, request.path, first_line(exc))
-                    return unavailable(request)
+                    outcome = commit_outcome(kept.xid)
+                    if outcome == "committed" and kept.response is not None and atomic:
+                        logger.warning("database connection lost during COMMIT of %s %s, which had committed: "
+                                       "answered with the view's response: %s",
+                                       request.method, request.path, first_line(exc))
+                        return kept.response
+                    if outcome != "aborted":
+                        logger.error("database connection lost during COMMIT of %s %s: outcome %s, answered 503: %s",
+                                     request.method, request.path, outcome, first_line(exc))
+                        return unavailable(request)
+                    kept.committed = False  # the transaction was rolled back: nothing of it was kept
                 # A write the database already kept (a transaction committed, a statement outside one) would be
                 # repeated by a second run; a read may run again whatever it wrote.
                 if attempt == 2 or outer_transaction or (kept.anything and not safe) or not body_rereadable(request):
@@ -111,6 +122,16 @@ class KeptWrites:
     def __init__(self, connection):
         self.connection = connection
         self.committed = self.autocommitted = self.committing = False
+        self.xid = self.response = None
+
+    def keeping_response(self, view_func):
+        """The view, remembering its response: answered when a lost COMMIT turns out to have committed."""
+
+        def view(*args, **kwargs):
+            self.response = view_func(*args, **kwargs)
+            return self.response
+
+        return view
 
     @property
     def anything(self):
@@ -121,6 +142,7 @@ class KeptWrites:
         real_commit = self.connection.commit
 
         def commit():
+            self.xid = transaction_id(self.connection)
             self.committing = True
             real_commit()
             self.committing, self.committed = False, True
@@ -142,6 +164,38 @@ class KeptWrites:
         if not self.connection.in_atomic_block and not sql.lstrip()[:6].upper() == "SELECT":
             self.autocommitted = True  # autocommit: the statement is kept once it runs
         return execute(sql, params, many, context)
+
+
+def transaction_id(connection):
+    """PostgreSQL's id of the open transaction when it has written anything (None otherwise, or on another
+    database). Read on the raw connection just before COMMIT: one round trip, not one of the request's queries."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    try:
+        return connection.connection.execute("SELECT pg_current_xact_id_if_assigned()::text").fetchone()[0]
+    except Exception:  # noqa: BLE001 - a connection already gone: COMMIT will say so
+        return None
+
+
+def commit_outcome(xid, *, wait=2.0):
+    """What became of a transaction whose COMMIT lost its connection, asked on a fresh connection:
+    "committed", "aborted" (also when it had written nothing), or "unknown"."""
+    if xid is None:
+        return "aborted"
+    connection = connections[DATABASE]
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_xact_status(%s::xid8)", [xid])
+                status = cursor.fetchone()[0]
+            # "in progress": the terminated backend has not finished exiting yet (it aborts as it exits).
+            if status in ("committed", "aborted") or time.monotonic() > deadline:
+                return status if status in ("committed", "aborted") else "unknown"
+            time.sleep(0.05)
+    except (OperationalError, InterfaceError):
+        forget_connection()
+        return "unknown"
 
 
 def run_view(request, view_func, view_args, view_kwargs, *, atomic):

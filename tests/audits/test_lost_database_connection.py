@@ -1,6 +1,7 @@
 """A request whose PostgreSQL connection is cut while it runs (pg_terminate_backend, a restart, a failover) is
 answered correctly, never with a 500 (accounts.transactions): a read and a write cut before COMMIT run once more
-on a fresh connection, the write landing exactly once; a write cut during COMMIT answers 503 with Retry-After.
+on a fresh connection, the write landing exactly once; a write cut during COMMIT is looked up (pg_xact_status):
+answered with its response when it committed, run again when it did not, 503 with Retry-After when unknown.
 
 The cut is real: a second connection terminates the request's backend at a chosen moment. Only PostgreSQL has
 connections to cut; on SQLite these tests skip (REQUIRE_SERVICES=1 makes them fail instead).
@@ -151,18 +152,60 @@ def test_an_upload_whose_connection_is_cut_is_read_again_and_stored_once(sales_a
             assert stored.read() == content
 
 
-def test_a_write_whose_commit_is_cut_answers_503_with_retry_after_and_is_not_run_again(reopened_audit, head_api,
-                                                                                      monkeypatch, caplog):
+def commit_then_lose_the_answer(monkeypatch, database):
+    """COMMIT is applied, then the connection dies before its answer arrives (the reply is what is lost)."""
+    real, calls = database.commit, []
+
+    def commit():
+        calls.append(1)
+        real()
+        if len(calls) == 1:
+            terminate_current_backend()
+            with database.wrap_database_errors:
+                database.connection.execute("SELECT 1")  # the error the lost reply would have raised
+
+    monkeypatch.setattr(database, "commit", commit)
+
+
+def put_five(audit, question, api):
+    return api.put(api_url(audit, "answers/"), {"answers": [{"question": question.pk, "scale_value": 5}]},
+                   format="json")
+
+
+def test_a_write_whose_commit_was_cut_before_it_applied_runs_again_and_lands_once(reopened_audit, head_api,
+                                                                                 monkeypatch, caplog):
     question = first_question(reopened_audit)
-    database = connections["default"]
-    cut_once(monkeypatch, database, "commit")  # the connection dies as COMMIT is sent: the outcome is unknown
+    cut_once(monkeypatch, connections["default"], "commit")  # the connection is gone when COMMIT is sent
     with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
-        response = head_api.put(api_url(reopened_audit, "answers/"),
-                                {"answers": [{"question": question.pk, "scale_value": 5}]}, format="json")
+        response = put_five(reopened_audit, question, head_api)
+    assert response.status_code == 200, response.content[:300]
+    assert stored_state(reopened_audit, question) == (5, 1)
+    assert any("running the view again" in record.getMessage() for record in caplog.records)
+
+
+def test_a_write_whose_commit_applied_but_whose_answer_was_lost_is_answered_and_not_run_again(reopened_audit,
+                                                                                             head_api, monkeypatch,
+                                                                                             caplog):
+    question = first_question(reopened_audit)
+    commit_then_lose_the_answer(monkeypatch, connections["default"])
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+        response = put_five(reopened_audit, question, head_api)
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["answers"][0]["scale_value"] == 5
+    assert stored_state(reopened_audit, question) == (5, 1)  # a second run would have left a second revision
+    assert any("which had committed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_write_whose_commit_outcome_cannot_be_learned_answers_503_with_retry_after(reopened_audit, head_api,
+                                                                                    monkeypatch, caplog):
+    question = first_question(reopened_audit)
+    commit_then_lose_the_answer(monkeypatch, connections["default"])
+    monkeypatch.setattr("accounts.transactions.commit_outcome", lambda xid: "unknown")  # e.g. the database is down
+    with caplog.at_level(logging.WARNING, logger="accounts.transactions"):
+        response = put_five(reopened_audit, question, head_api)
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
     assert "try again" in response.json()["detail"]
-    # The server never received the COMMIT, and the view did not run again (a second run would have stored 5).
-    assert stored_state(reopened_audit, question) == (2, 0)
+    assert stored_state(reopened_audit, question) == (5, 1)  # it had committed; not run a second time
     assert any(record.levelno == logging.ERROR and "during COMMIT" in record.getMessage()
                for record in caplog.records)
