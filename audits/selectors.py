@@ -184,7 +184,7 @@ ANSWER_COLUMNS = ("id", "company_id", "audit_id", "question_id", "scale_value", 
 def audit_progress_with_answers(*, audit):
     """(answered, total, question id → stored answer) in one query: the audit's questions, each with this audit's
     answer beside it. A save's answers are thus re-read after the save in the query that counts the progress."""
-    rows = (audit_questions(audit).select_related(None)
+    rows = (audit_questions(audit).select_related(None).order_by()  # any order: counted and looked up
             .annotate(own=FilteredRelation("answers", condition=Q(answers__audit_id=audit.pk)))
             .values("pk", *(f"own__{name}" for name in ANSWER_COLUMNS)))
     stored = {row["pk"]: Answer(**{name: row[f"own__{name}"] for name in ANSWER_COLUMNS})

@@ -533,7 +533,8 @@ def audits_mark_overdue_in(*, companies, now=None):
 def audit_questions(audit):
     """The questions an audit asks: its questionnaire's questions of the audit's factors."""
     return Question.objects.filter(
-        company=audit.company_id, questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.all()
+        company=audit.company_id, questionnaire_id=audit.round.questionnaire_id,
+        factor__in=audit.factors.order_by().values("pk"),  # (unordered: the subquery needs no ORDER BY)
     ).select_related("factor")
 
 
@@ -675,7 +676,8 @@ def audit_lock_answerable(*, membership, audit_pk):
     if not (membership.is_active and membership.role == Role.DEPARTMENT_HEAD and membership.department_id):
         return None
     audit = (DepartmentAudit.objects.select_for_update(of=("self",), no_key=True).select_related("round", "department")
-             .filter(company_id=membership.company_id, department_id=membership.department_id, pk=audit_pk).first())
+             .filter(company_id=membership.company_id, department_id=membership.department_id, pk=audit_pk)
+             .order_by("pk").first())  # (the default order joins the round and the department: not needed)
     if audit is not None:
         audit.company = membership.company  # read with the membership already
     return audit
@@ -690,12 +692,13 @@ def answer_of(*, audit, question_id):
         question_id = int(question_id)
     except (TypeError, ValueError):
         return None, None
-    asked = Q(questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.all())
+    asked = Q(questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.order_by().values("pk"))
     answer = (Answer.objects.filter(audit=audit, question_id=question_id)
-              .filter(question__in=Question.objects.filter(asked)).select_related("question").first())
+              .filter(question__in=Question.objects.filter(asked).order_by().values("pk"))
+              .select_related("question").order_by().first())
     if answer is not None:
         return answer, answer.question
-    return None, Question.objects.filter(asked, company=audit.company_id, pk=question_id).first()
+    return None, Question.objects.filter(asked, company=audit.company_id, pk=question_id).order_by("pk").first()
 
 
 def answer_save_locked(*, audit, question, answer, by, now=None, **values):
@@ -814,7 +817,7 @@ def answers_save_bulk(*, audit, by, answers, now=None, locked=False):
 def _save_many(audit, *, by, answers, now=None):
     """The answers of a locked, open audit: its questions and stored answers read once for all items. No savepoint
     per item: an item is checked before anything of it is written, and any error undoes the whole call."""
-    questions = {question.pk: question for question in audit_questions(audit).select_related(None)}
+    questions = {question.pk: question for question in audit_questions(audit).select_related(None).order_by()}
     stored = {answer.question_id: answer for answer in audit.answers.all()}
     errors, saved = {}, []
     for index, item in enumerate(answers):
@@ -922,7 +925,7 @@ def _submit(locked, *, by, now=None):
     """The submit of a locked open audit: the audit's questions and answers are read once, for the required
     check and for its scores (scoring.store_audit_scores), then the round's scores under the round's lock."""
     now = now or timezone.now()
-    questions = list(audit_questions(locked).select_related(None))
+    questions = list(audit_questions(locked).select_related(None).order_by())
     answers = {answer.question_id: answer for answer in locked.answers.all()}
     missing = {
         str(question.pk): _("This question needs an answer.") for question in questions
