@@ -89,7 +89,8 @@ def test_bulk_saves_retry_as_a_whole_not_per_answer(alpha, sales_audit):
 
     with scope(company=alpha.company):
         question = scale_question(sales_audit)
-        with mock.patch.object(services, "_check_question_in_audit", always_deadlocks), \
+        # the bulk save checks every question against the audit's once; each answer is then written
+        with mock.patch.object(services, "_write_answer", always_deadlocks), \
                 pytest.raises(OperationalError):
             services.answers_save_bulk(audit=sales_audit, by=alpha.user("department_head"),
                                        answers=[{"question": question.pk, "scale_value": 3}])
