@@ -68,7 +68,7 @@ def _is_full_run(config):
     args = [a for a in config.args if not a.startswith("-")]
     # `make test` leaves the long API fuzz to its own CI step (-m "not fuzz"); that is still the whole suite.
     return (not args or args == [str(config.rootpath / "tests")] or args == ["tests"]) and not config.option.keyword \
-        and config.option.markexpr in ("", "not fuzz") and not config.option.lf
+        and config.option.markexpr in ("", "not fuzz") and not getattr(config.option, "lf", False)
 
 
 def pytest_sessionstart(session):
