@@ -30,7 +30,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -533,9 +532,13 @@ def audits_mark_overdue_in(*, companies, now=None):
 def audit_questions(audit):
     """The questions an audit asks: its questionnaire's questions of the audit's factors."""
     return Question.objects.filter(
-        company=audit.company_id, questionnaire_id=audit.round.questionnaire_id,
-        factor__in=audit.factors.order_by().values("pk"),  # (unordered: the subquery needs no ORDER BY)
+        company=audit.company_id, questionnaire_id=audit.round.questionnaire_id, factor_id__in=audit_factor_ids(audit),
     ).select_related("factor")
+
+
+def audit_factor_ids(audit):
+    """The audit's factor ids as a subquery of the many-to-many table alone (no join to the factors, no order)."""
+    return DepartmentAudit.factors.through.objects.filter(departmentaudit_id=audit.pk).values("factor_id")
 
 
 def _lock_audit(audit):
@@ -692,13 +695,14 @@ def answer_of(*, audit, question_id):
         question_id = int(question_id)
     except (TypeError, ValueError):
         return None, None
-    asked = Q(questionnaire_id=audit.round.questionnaire_id, factor__in=audit.factors.order_by().values("pk"))
-    answer = (Answer.objects.filter(audit=audit, question_id=question_id)
-              .filter(question__in=Question.objects.filter(asked).order_by().values("pk"))
+    questionnaire_id, factor_ids = audit.round.questionnaire_id, audit_factor_ids(audit)
+    answer = (Answer.objects.filter(audit_id=audit.pk, question_id=question_id,
+                                    question__questionnaire_id=questionnaire_id, question__factor_id__in=factor_ids)
               .select_related("question").order_by().first())
     if answer is not None:
         return answer, answer.question
-    return None, Question.objects.filter(asked, company=audit.company_id, pk=question_id).order_by("pk").first()
+    return None, (Question.objects.filter(company=audit.company_id, pk=question_id, questionnaire_id=questionnaire_id,
+                                          factor_id__in=factor_ids).order_by().first())
 
 
 def answer_save_locked(*, audit, question, answer, by, now=None, **values):
