@@ -166,15 +166,15 @@ def members_by_id(*, company, ids):
     return {m.pk: m for m in Membership.objects.filter(company=company, pk__in=ids).select_related("user")}
 
 
-def due_notification_ids(*, companies, now, enqueue_stale, sending_stale, max_attempts, limit):
-    """Planned rows whose time has come and that are not already queued, plus rows a dead worker left."""
+def due_notification_ids(*, companies, now, enqueue_stale, abandoned, max_attempts, limit):
+    """Planned rows whose time has come and that are not already queued, plus rows a dead worker left
+    (`abandoned`: the services' condition for them)."""
     return list(
         Notification.objects.filter(company__in=companies)
         .filter(
             Q(status=Status.PLANNED, due_at__lte=now)
             & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - enqueue_stale))
-            | Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - sending_stale,
-                attempts__lt=max_attempts)
+            | abandoned & Q(attempts__lt=max_attempts)
         )
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)[:limit]

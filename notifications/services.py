@@ -8,6 +8,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
@@ -49,8 +50,11 @@ MAX_SWEEP_SENDS = 2000
 # depends on it: the conditional hand-over mark keeps a slow first attempt from sending after a re-claim. Short,
 # so that a send whose worker was killed still goes out within two minutes of its due time.
 SENDING_STALE = datetime.timedelta(seconds=45)
-# A hand-over this old that was never marked sent: recorded as sent, unconfirmed (longer than any SMTP timeout).
-HANDOVER_STALE = datetime.timedelta(minutes=10)
+# A hand-over this old that was never marked sent is sent again (see "sending exactly once" and handover_stale):
+# at least this long, and at least HANDOVER_TIMEOUTS times the mail backend's socket timeout.
+HANDOVER_STALE_MIN = datetime.timedelta(seconds=60)
+HANDOVER_TIMEOUTS = 6
+DEFAULT_SMTP_TIMEOUT = 10  # config/settings EMAIL_TIMEOUT's default
 # Marking a row sent after the server accepted it: a few tries on fresh connections.
 MARK_TRIES = 4
 MARK_PAUSE_SECONDS = 0.5
@@ -286,21 +290,27 @@ def insert_new(*, candidates, digests, people, now):
 
 
 def fail_abandoned(*, companies=None, now):
-    """Rows stuck in "sending" before the hand-over after every attempt was used: record the failure instead of
-    retrying forever. (A row handed over is settled by the sweep, never failed: it may have been delivered.)
+    """Rows a dead attempt left "sending" after every attempt was used: record the failure instead of retrying
+    forever (an admin may retry it). A row that was handed over says its delivery is unknown.
     Without companies (the sweep, outside any scope) every company's rows."""
     rows = Notification.objects.filter(company__in=companies) if companies is not None else Notification.objects.all()
-    return rows.filter(
-        status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
-        attempts__gte=MAX_ATTEMPTS,
-    ).update(status=Status.FAILED, last_error="The worker stopped while sending, and no attempts are left.")
+    return rows.filter(abandoned_sending(now=now), attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED,
+        last_error=Case(When(handed_over_at__isnull=True, then=Value(STOPPED_BEFORE_HANDOVER)),
+                        default=Value(STOPPED_AFTER_HANDOVER)),
+    )
+
+
+STOPPED_BEFORE_HANDOVER = "The worker stopped while sending, and no attempts are left."
+STOPPED_AFTER_HANDOVER = ("The worker stopped after handing the message to the mail server, and no attempts are "
+                          "left: it may or may not have been delivered.")
 
 
 def enqueue_due(*, companies, now):
     """Mark the due rows as queued and publish their send tasks after the transaction commits (one producer for
     the batch). At most MAX_SENDS_PER_TICK per company in the batch; the rest go at the next look."""
     ids = selectors.due_notification_ids(companies=companies, now=now, enqueue_stale=ENQUEUE_STALE,
-                                         sending_stale=SENDING_STALE, max_attempts=MAX_ATTEMPTS,
+                                         abandoned=abandoned_sending(now=now), max_attempts=MAX_ATTEMPTS,
                                          limit=MAX_SENDS_PER_TICK * len(companies))
     if ids:
         Notification.objects.filter(company__in=companies, pk__in=ids).update(enqueued_at=now)
@@ -452,13 +462,36 @@ def publish_sends(ids):
 #   * no hand-over mark, claimed more than SENDING_STALE ago: that attempt provably sent nothing (it would
 #     have had to commit the mark first, and a later mark by it fails on the new attempt id), so it is
 #     claimed again and sent;
-#   * hand-over mark, never marked sent: the message may have been accepted. It is never sent again; after
-#     HANDOVER_STALE it is recorded as sent, unconfirmed.
-# The remaining window is therefore a LOSS window, not a duplicate one: a crash after the hand-over mark and
-# before the server's reply (the DATA transfer, milliseconds on a local relay) leaves a message that may not
-# have gone out and is not resent. Duplicates remain possible only when the SMTP connection itself breaks
-# after DATA was sent and before the reply arrived: that is retried like any transient error, with the same
-# Message-ID (emails.message_id), so mail clients that collapse equal Message-IDs show it once.
+#   * hand-over mark, never marked sent, marked more than handover_stale() ago: the attempt is dead, and whether
+#     the server accepted its DATA is unknown. It is claimed again and SENT AGAIN (a new attempt id, the same
+#     Message-ID, emails.message_id, so a receiver that already has the first copy can drop the second). Never
+#     recorded as sent blindly: a worker killed between the mark and the server's reply would lose the email.
+# Why the stale age keeps a slow-but-alive attempt from being doubled: after its hand-over mark an attempt only
+# runs smtplib's DATA step and the sent mark. Every socket operation of that step is bounded by the backend's
+# timeout T (EMAIL_TIMEOUT, 10 s): the DATA command's reply, the message body (sendall: T in total since
+# Python 3.5) and the final reply, so ≤ 3T; the sent mark adds its MARK_TRIES pauses (5 s) on fresh connections.
+# handover_stale() is max(60 s, 6T): twice that worst case, thousands of times the usual (milliseconds on a
+# relay). An attempt older than that has died (kill -9, OOM, host lost), or is stalled beyond its own timeouts
+# (SIGSTOP, a frozen VM): only then can both copies reach the server.
+# The remaining duplicate window is therefore the instant between the server's acceptance and the sent mark of a
+# worker that dies inside it (tools/chaos measures it: p50/p95/max acceptance → mark), plus a connection that
+# breaks after DATA and before the reply, which is retried like any transient error with the same Message-ID.
+
+
+def handover_stale():
+    """How long a hand-over may stay unconfirmed before the row is sent again: far above any SMTP timeout."""
+    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    timeout = options.get("timeout") or DEFAULT_SMTP_TIMEOUT
+    return max(HANDOVER_STALE_MIN, datetime.timedelta(seconds=HANDOVER_TIMEOUTS * timeout))
+
+
+def abandoned_sending(*, now):
+    """Rows "sending" whose attempt is dead: claimed long ago without a hand-over (provably nothing sent), or
+    handed over long ago and never marked sent (sent again, same Message-ID)."""
+    return Q(status=Status.SENDING) & (
+        Q(handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE)
+        | Q(handed_over_at__lt=now - handover_stale()))
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -474,15 +507,13 @@ def notification_claim(*, notification_id, now):
     """The conditional UPDATE that makes sending exactly-once: only one caller turns the row to "sending".
 
     Returns the new attempt id, or None when the row is not (or no longer) claimable. A row being sent is
-    claimable again only when its attempt never reached the hand-over and is older than SENDING_STALE.
+    claimable again only when its attempt is dead (abandoned_sending) and attempts are left.
     """
     attempt = uuid.uuid4()
     # Cross-tenant by nature: a worker holds only the id; the company is read from the row it claims.
     with scopes_disabled():
         claimed = Notification.objects.filter(pk=notification_id).filter(
-            Q(status=Status.PLANNED, due_at__lte=now)
-            | Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
-                attempts__lt=MAX_ATTEMPTS)
+            Q(status=Status.PLANNED, due_at__lte=now) | abandoned_sending(now=now) & Q(attempts__lt=MAX_ATTEMPTS)
         ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, attempt_id=attempt,
                  handed_over_at=None)
     return attempt if claimed == 1 else None
@@ -567,8 +598,8 @@ def mark_sent(notification):
                            notification.pk, attempt, exc)
             connection.close()  # the next query opens a fresh connection
             time.sleep(MARK_PAUSE_SECONDS * attempt)
-    logger.error("notification %s was accepted by SMTP but could not be marked sent; the sweep records it as "
-                 "sent (unconfirmed) and never sends it again", notification.pk)
+    logger.error("notification %s was accepted by SMTP but could not be marked sent; the sweep sends it again "
+                 "(same Message-ID) once its hand-over is stale", notification.pk)
     return False
 
 
@@ -615,9 +646,9 @@ def finish(notification, **fields):
 # ---------------------------------------------------------------- the sweep: the outbox is the source of truth
 
 def notifications_sweep(*, now=None):
-    """Every NOTIFICATIONS_SWEEP_SECONDS, across companies: re-publish what the broker lost, re-claim what a dead
-    worker left before the hand-over, settle what it left after (and fail rows out of attempts).
-    Returns (republished, settled)."""
+    """Every NOTIFICATIONS_SWEEP_SECONDS, across companies: re-publish what the broker lost and what a dead worker
+    left "sending" (before or after its hand-over), and fail dead attempts' rows that have no attempts left.
+    Returns (republished, failed)."""
     now = now or timezone.now()
     # Cross-tenant by nature: the sweep sees every company's outbox and only touches in-flight rows.
     with scopes_disabled(), transaction.atomic():
@@ -625,31 +656,23 @@ def notifications_sweep(*, now=None):
         if ids:
             Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
             transaction.on_commit(lambda: publish_sends(ids))
-        settled = Notification.objects.filter(
-            status=Status.SENDING, handed_over_at__lt=now - HANDOVER_STALE,
-        ).update(status=Status.SENT, sent_at=F("handed_over_at"), last_error=UNCONFIRMED)
-        settled += fail_abandoned(now=now)
-    return len(ids), settled
+        failed = fail_abandoned(now=now)
+    return len(ids), failed
 
 
 def lost_send_ids(*, now):
-    """Rows queued more than QUEUE_STALE ago and still not sent: planned and due, or claimed by an attempt that
-    died before the hand-over. Locked in primary-key order (the lock order of audits.services), skipping rows
+    """Rows queued more than QUEUE_STALE ago and still not sent: planned and due, or left "sending" by an attempt
+    that died (abandoned_sending). Locked in primary-key order (the lock order of audits.services), skipping rows
     a worker holds right now; a second sweep (two beats) takes other rows or none."""
     stale = now - QUEUE_STALE
     planned = Q(status=Status.PLANNED, due_at__lte=now) & (
         Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True, due_at__lt=stale))  # never queued: broker was down
-    abandoned = Q(status=Status.SENDING, handed_over_at__isnull=True, claimed_at__lt=now - SENDING_STALE,
-                  attempts__lt=MAX_ATTEMPTS, enqueued_at__lt=stale)
+    abandoned = abandoned_sending(now=now) & Q(attempts__lt=MAX_ATTEMPTS, enqueued_at__lt=stale)
     return list(
         Notification.objects.filter(planned | abandoned)
         .select_for_update(skip_locked=True, of=("self",), no_key=True)
         .order_by("pk").values_list("pk", flat=True)[:MAX_SWEEP_SENDS]
     )
-
-
-UNCONFIRMED = ("Delivery not confirmed: the worker stopped after handing the message to the mail server. "
-               "Not sent again, so that nobody gets it twice.")
 
 
 def notification_retry(*, notification):

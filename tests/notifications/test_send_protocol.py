@@ -86,7 +86,12 @@ def test_the_message_id_is_derived_from_the_outbox_key_and_the_same_on_every_att
 
 # ---------------------------------------------------------------- a worker dies (real SMTP conversation)
 
-def test_a_worker_dying_after_the_server_accepted_the_message_never_sends_it_again(alpha, sweep):
+def message_ids(inbox):
+    return [line for message in inbox.messages for line in message.content.splitlines()
+            if line.startswith(b"Message-ID:")]
+
+
+def test_a_worker_dying_after_the_server_accepted_is_sent_again_once_with_the_same_message_id(alpha, sweep):
     notification = planned_for(alpha)
     with live.smtp_server() as (smtp, inbox), smtp_to(smtp.port):
         with mock.patch.object(services, "mark_sent", side_effect=WorkerDied), pytest.raises(WorkerDied):
@@ -95,16 +100,70 @@ def test_a_worker_dying_after_the_server_accepted_the_message_never_sends_it_aga
         row = reload(notification)
         assert row.status == Status.SENDING and row.handed_over_at is not None
 
-        backdate(notification, claimed_at=5, enqueued_at=5)  # long after any stale limit of a claim
+        backdate(notification, claimed_at=5, enqueued_at=5)  # the claim is stale, the hand-over is fresh
         assert sweep() == (0, 0)
         assert tasks.send_notification(notification.pk) == "not_claimed"
-        backdate(notification, claimed_at=20, enqueued_at=20, handed_over_at=20)
-        assert sweep() == (0, 1)
+        backdate(notification, handed_over_at=2)  # past handover_stale(): that attempt is dead
+        assert sweep() == (1, 0)
+        assert sweep() == (0, 0)
         assert tasks.send_notification(notification.pk) == "not_claimed"
-        assert len(inbox.messages) == 1
+        assert len(inbox.messages) == 2
+        first, second = message_ids(inbox)
+        assert first == second and first.startswith(b"Message-ID: <notification.")
     row = reload(notification)
-    assert row.status == Status.SENT and row.sent_at == row.handed_over_at
-    assert row.last_error == services.UNCONFIRMED
+    assert (row.status, row.attempts, row.last_error) == (Status.SENT, 2, "")
+
+
+def dying_after_the_mark(real):
+    def mark_then_die(notification):
+        real(notification)
+        raise WorkerDied  # kill -9 after the hand-over mark committed, before DATA reached the server
+
+    return mark_then_die
+
+
+def test_a_worker_dying_between_the_hand_over_mark_and_data_loses_nothing(alpha, sweep):
+    notification = planned_for(alpha)
+    with live.smtp_server() as (smtp, inbox), smtp_to(smtp.port):
+        with mock.patch.object(services, "mark_handed_over", dying_after_the_mark(services.mark_handed_over)), \
+                pytest.raises(WorkerDied):
+            services.notification_deliver(notification_id=notification.pk)
+        assert inbox.messages == []
+        assert reload(notification).handed_over_at is not None
+        backdate(notification, claimed_at=2, enqueued_at=2, handed_over_at=2)
+        assert sweep() == (1, 0)
+        assert len(inbox.messages) == 1
+    assert reload(notification).status == Status.SENT
+
+
+def test_a_hand_over_younger_than_six_smtp_timeouts_is_left_to_its_slow_worker(alpha, sweep):
+    notification = planned_for(alpha)
+    services.notification_claim(notification_id=notification.pk, now=timezone.now())
+    backdate(notification, claimed_at=5, enqueued_at=5, handed_over_at=2)
+    with live.smtp_server() as (smtp, inbox), override_settings(MAILERS={"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": smtp.port, "timeout": 30},  # 6 × 30 s = 3 minutes
+    }}):
+        assert services.handover_stale() == datetime.timedelta(minutes=3)
+        assert sweep() == (0, 0)
+        assert tasks.send_notification(notification.pk) == "not_claimed"
+        assert inbox.messages == []
+        backdate(notification, handed_over_at=3.5)
+        assert sweep() == (1, 0)
+        assert len(inbox.messages) == 1
+    assert reload(notification).status == Status.SENT
+
+
+def test_a_stale_hand_over_out_of_attempts_is_failed_as_unknown_not_recorded_as_sent(alpha, sweep):
+    notification = planned_for(alpha)
+    services.notification_claim(notification_id=notification.pk, now=timezone.now())
+    with scopes_disabled():
+        Notification.objects.filter(pk=notification.pk).update(attempts=services.MAX_ATTEMPTS)
+    backdate(notification, claimed_at=3, enqueued_at=3, handed_over_at=3)
+    assert sweep() == (0, 1)
+    row = reload(notification)
+    assert row.status == Status.FAILED and row.last_error == services.STOPPED_AFTER_HANDOVER
+    assert mail.outbox == []
 
 
 def test_a_worker_dying_before_the_hand_over_is_sent_by_the_sweep_exactly_once(alpha, sweep):
