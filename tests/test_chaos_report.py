@@ -85,11 +85,58 @@ def test_email_ledger_counts_a_row_a_killed_attempt_holds_within_the_recovery_wi
     assert (ledger.pending, ledger.lost) == (1, 2)
 
 
-def test_email_ledger_counts_a_handed_over_row_that_never_arrived_as_lost():
+def test_email_ledger_counts_a_handed_over_row_as_pending_only_within_the_hand_over_recovery_window():
     held = [{"email": "a@x.example", "due": 1000.0, "status": "sending", "claimed": 1100.0, "handed_over": 1100.2}]
-    ledger = email_ledger(recipients=frozenset({"a@x.example"}), rows=held, messages=[], now=1150.0,
-                          sending_stale=120)
-    assert (ledger.pending, ledger.lost) == (0, 1)
+    one = frozenset({"a@x.example"})
+    within = email_ledger(recipients=one, rows=held, messages=[], now=1150.0, sending_stale=120, handover_stale=100)
+    assert (within.pending, within.lost) == (1, 0)
+    beyond = email_ledger(recipients=one, rows=held, messages=[], now=1250.0, sending_stale=120, handover_stale=100)
+    assert (beyond.pending, beyond.lost) == (0, 1)
+
+
+def sent_row(email="a@x.example", sent=1010.0, key="<row-a>"):
+    return {"email": email, "due": 1000.0, "status": "sent", "sent": sent, "message_id": key}
+
+
+def window_ledger(messages, *, kills, sent=1010.0):
+    rows = [sent_row(sent=sent)] + [sent_row(email, sent=1001.1, key=f"<row-{email[0]}>")
+                                    for email in ("b@x.example", "c@x.example")]
+    others = [message("b@x.example", 1001, "<row-b>"), message("c@x.example", 1001, "<row-c>")]
+    return email_ledger(recipients=RECIPIENTS, rows=rows, messages=messages + others, kills=kills)
+
+
+def test_a_same_message_id_copy_accepted_before_a_kill_and_before_the_mark_is_a_window_duplicate_not_a_failure():
+    # Accepted at 1001, the worker killed at 1001.002 before its mark; the row re-sent and marked at 1010.
+    ledger = window_ledger([message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009, "<row-a>")],
+                           kills=[1001.002])
+    assert (ledger.window_duplicates, ledger.other_duplicates) == (1, 0)
+    assert failures(request_stats([Sample(at=1, kind="save", status=200, ms=10)]), ledger) == []
+
+
+def test_a_same_message_id_copy_without_a_kill_to_explain_it_fails():
+    copies = [message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009, "<row-a>")]
+    for kills in ([], [999.0], [1011.0]):  # none; before the first acceptance; after the row was marked sent
+        ledger = window_ledger(copies, kills=kills)
+        assert (ledger.window_duplicates, ledger.other_duplicates) == (0, 1), kills
+        assert failures(request_stats([]), ledger) == ["1 duplicate email(s)"]
+
+
+def test_a_copy_with_another_message_id_fails_even_after_a_kill():
+    ledger = window_ledger([message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009, "<other>")],
+                           kills=[1001.002])
+    assert (ledger.window_duplicates, ledger.other_duplicates) == (0, 1)
+
+
+def test_one_kill_explains_one_extra_copy_only():
+    copies = [message("a@x.example", t, "<row-a>") for t in (1001, 1005, 1009)]
+    ledger = window_ledger(copies, kills=[1001.002])
+    assert (ledger.window_duplicates, ledger.other_duplicates) == (1, 1)
+
+
+def test_the_acceptance_to_mark_window_is_measured_from_the_copy_the_mark_confirms():
+    ledger = window_ledger([message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009.996, "<row-a>")],
+                           kills=[1001.002])
+    assert sorted(round(w, 3) for w in ledger.mark_window) == [0.004, 0.1, 0.1]
 
 
 def test_in_flight_at_counts_only_5xx_answers_to_requests_running_at_the_moment():
@@ -110,3 +157,17 @@ def test_simulated_answers_are_valid_api_input_for_every_question_kind(kind):
     for _ in range(20):
         serializer = AnswerInputSerializer(data=answer_for((7, kind), rng))
         assert serializer.is_valid(), serializer.errors
+
+
+def test_the_printed_table_names_window_duplicates_and_the_measured_window():
+    from tools.chaos.config import PROFILES
+    from tools.chaos.report import render
+
+    ledger = window_ledger([message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009, "<row-a>")],
+                           kills=[1001.002])
+    text = render(profile=PROFILES["ci"], requests=request_stats([Sample(at=1, kind="save", status=200, ms=10)]),
+                  ledger=ledger, deadlocks={"stat": 0, "log": 0, "app": 0}, faults=[(1001.002, "kill -9 worker-1")],
+                  worker_errors=0, wave=None, load_started=990.0, load_average=(0.5, 1.0))
+    assert "in the acceptance→mark window 1 (same Message-ID" in text
+    assert "any other duplicate           0" in text
+    assert "acceptance→mark window          100.0 / 1000.0 / 1000.0 ms (p50 / p95 / max over 3 emails" in text

@@ -148,12 +148,12 @@ TASK_FAILURE = re.compile(r"Task (?P<task>[\w.]+)\[[\w-]+\] raised unexpected: (
 
 
 def recovery_window(args):
-    """Seconds after a claim within which the app may still re-send a row a killed attempt held: its SENDING_STALE,
-    one sweep interval (the tick) and a few seconds for the send; None when the app names no such window."""
+    """Seconds within which the app may still re-send a row a killed attempt held, after its claim (no hand-over)
+    and after its hand-over: the app's stale ages, one sweep interval (the tick) and a few seconds for the send."""
     from notifications import services
 
-    stale = getattr(services, "SENDING_STALE", None)
-    return stale.total_seconds() + args.tick + 10 if stale is not None else None
+    slack = args.tick + 10
+    return services.SENDING_STALE.total_seconds() + slack, services.handover_stale().total_seconds() + slack
 
 
 def epoch(moment):
@@ -161,22 +161,27 @@ def epoch(moment):
 
 
 def outbox_rows(company_id):
-    """The company's notification rows as plain dicts (email, due as epoch seconds, status)."""
+    """The company's notification rows as plain dicts (email, due/claimed/handed over/sent as epoch seconds, status,
+    and the Message-ID the app gives the row's email)."""
+    from types import SimpleNamespace
+
     from django.db import connection
     from django_scopes import scopes_disabled
 
+    from notifications.emails import message_id
     from notifications.models import Notification
 
     # The harness reads back the rows of the one company it built; no request scope exists here.
     with scopes_disabled():
         # The send window is open all day, so a row is due the moment it is planned; its due_at may move later
         # on a retry, which must not hide the delay.
-        # handed_over_at (the mark before SMTP DATA) exists once the one-email-per-reminder protocol is in.
-        handover = "handed_over_at" if any(f.name == "handed_over_at" for f in Notification._meta.fields) else "claimed_at"
         rows = [{"email": email.lower(), "due": min(created, due).timestamp(), "status": status,
-                 "claimed": epoch(claimed), "handed_over": epoch(handed) if handover == "handed_over_at" else None}
-                for email, created, due, status, claimed, handed in Notification.objects.filter(company_id=company_id)
-                .values_list("recipient__user__email", "created_at", "due_at", "status", "claimed_at", handover)]
+                 "claimed": epoch(claimed), "handed_over": epoch(handed), "sent": epoch(sent),
+                 "message_id": message_id(SimpleNamespace(company_id=company_id, dedupe_key=key))}
+                for email, created, due, status, claimed, handed, sent, key
+                in Notification.objects.filter(company_id=company_id).values_list(
+                    "recipient__user__email", "created_at", "due_at", "status", "claimed_at", "handed_over_at",
+                    "sent_at", "dedupe_key")]
     connection.close()  # the next pg_terminate_backend must not find the harness's own connection
     return rows
 
@@ -212,9 +217,10 @@ async def inject_faults(stack, profile, load_started, stop_at):
             await asyncio.sleep(0.5)
         if time.monotonic() > stop_at - 2:
             return
+        began = time.time()  # the moment of the fault itself (a kill is followed by the worker's downtime)
         what = await asyncio.to_thread(stack.inject, fault)
-        stack.faults.append((time.time(), what))
-        print(f"  fault at {time.time() - load_started:.1f} s: {what}", flush=True)
+        stack.faults.append((began, what))
+        print(f"  fault at {began - load_started:.1f} s: {what}", flush=True)
 
 
 async def print_progress(stack, samples, load_started):
@@ -295,8 +301,10 @@ def summarize(stack, args, profile, world, samples, load_started, run_dir, start
     messages = report.read_sink(stack.sink_path)
     wave = report.wave_window(world.recipients, messages)
     requests = report.request_stats(samples + alone, wave=wave)
+    sending_stale, handover_stale = recovery_window(args)
     ledger = report.email_ledger(recipients=world.recipients, rows=outbox_rows(world.company_id), messages=messages,
-                                 now=time.time(), sending_stale=recovery_window(args))
+                                 now=time.time(), sending_stale=sending_stale, handover_stale=handover_stale,
+                                 kills=[at for at, what in stack.faults if what.startswith("kill -9")])
     text = report.render(profile=profile, requests=requests, ledger=ledger, deadlocks=deadlocks, faults=stack.faults,
                          worker_errors=count_in_logs(run_dir, ("worker",), "raised unexpected"), wave=wave,
                          load_started=load_started, load_average=load_average,

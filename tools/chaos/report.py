@@ -40,13 +40,23 @@ class Ledger:
     late: int  # first copy arrived more than LATE_SECONDS after the row's due time
     max_delay: float | None
     delays: list
+    window_duplicates: int = 0  # extra copies with the row's own Message-ID, explained by a kill before the mark
+    mark_window: list = ()  # seconds from the sink's acceptance to the row's sent mark, one per sent row
+
+    @property
+    def other_duplicates(self):
+        """Extra copies no kill inside the acceptance → mark window explains (a new Message-ID, or no kill)."""
+        most = max(self.duplicate_message_ids, self.duplicate_recipient_subject, self.extra_per_outbox_row)
+        return max(most - self.window_duplicates, 0)
 
 
-def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
-    """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed, handed_over (epoch seconds
-    or None) and status. A row still "sending", not handed over to SMTP, and claimed less than `sending_stale`
-    seconds (the app's recovery window) before `now` may yet be sent by the app's sweep: pending, not lost. A row
-    handed over whose message never arrived is lost: the app does not send it again."""
+def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, handover_stale=None, kills=()):
+    """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed, handed_over, sent (epoch
+    seconds or None), status and message_id. A row still "sending" may yet be sent by the app's sweep, so it is
+    pending, not lost, while it is within the app's recovery window before `now`: claimed less than `sending_stale`
+    seconds ago without a hand-over, or handed over less than `handover_stale` seconds ago (the app sends a stale
+    hand-over again). `kills`: epoch seconds of the worker kills, which explain a second copy with the row's own
+    Message-ID when the first was accepted before the kill and the row was not marked sent by then."""
     mine = [m for m in messages if m["to"] in recipients]
     by_recipient = defaultdict(list)
     for message in mine:
@@ -56,9 +66,9 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
         rows_by_recipient[row["email"]].append(row)
     delays = first_arrival_delays(rows_by_recipient, by_recipient)
     missing = [r for r in recipients if not by_recipient.get(r)]
-    pending = [r for r in missing if sending_stale is not None and any(
-        row["status"] == "sending" and not row.get("handed_over") and row.get("claimed")
-        and row["claimed"] > now - sending_stale for row in rows_by_recipient.get(r, []))]
+    pending = [r for r in missing if any(recoverable(row, now=now, sending_stale=sending_stale,
+                                                      handover_stale=handover_stale)
+                                          for row in rows_by_recipient.get(r, []))]
     return Ledger(
         expected=len(recipients),
         planned=len(rows),
@@ -74,7 +84,55 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None):
         late=sum(1 for d in delays if d > LATE_SECONDS),
         max_delay=max(delays) if delays else None,
         delays=delays,
+        window_duplicates=window_duplicates(rows, mine, kills),
+        mark_window=acceptance_to_mark(rows, mine),
     )
+
+
+def recoverable(row, *, now, sending_stale, handover_stale):
+    """A row a killed attempt holds that the app's sweep will still send, judged by its own stale ages."""
+    if row["status"] != "sending":
+        return False
+    if row.get("handed_over"):
+        return handover_stale is not None and row["handed_over"] > now - handover_stale
+    return sending_stale is not None and bool(row.get("claimed")) and row["claimed"] > now - sending_stale
+
+
+def copies_by_message_id(messages):
+    by_id = defaultdict(list)
+    for message in messages:
+        if message["message_id"]:
+            by_id[message["message_id"]].append(message["t"])
+    return {key: sorted(times) for key, times in by_id.items()}
+
+
+def window_duplicates(rows, messages, kills):
+    """Extra copies of one row (same recipient, the row's own Message-ID) that a kill explains: each one needs a
+    kill after an earlier copy was accepted and before the row was marked sent (the acceptance → mark window)."""
+    copies = copies_by_message_id(messages)
+    explained = 0
+    for row in rows:
+        times = copies.get(row.get("message_id"), [])
+        if len(times) < 2:
+            continue
+        marked = row.get("sent") or math.inf
+        explaining = [k for k in kills if times[0] <= k < marked]
+        explained += min(len(times) - 1, len(explaining))
+    return explained
+
+
+def acceptance_to_mark(rows, messages):
+    """Seconds from the sink's acceptance of a row's message (the last copy accepted before the mark) to the row's
+    sent mark: how long a kill can fall between the two."""
+    copies = copies_by_message_id(messages)
+    window = []
+    for row in rows:
+        times = copies.get(row.get("message_id"), [])
+        if row.get("sent") is None or not times:
+            continue
+        before = [t for t in times if t <= row["sent"]]
+        window.append(row["sent"] - (before[-1] if before else times[0]))
+    return window
 
 
 def extra_copies(counter):
@@ -151,9 +209,8 @@ def failures(requests, ledger):
         reasons.append(f"{requests.server_errors} × 5xx")
     if requests.transport_errors:
         reasons.append(f"{requests.transport_errors} request(s) without an answer")
-    duplicates = max(ledger.duplicate_message_ids, ledger.duplicate_recipient_subject, ledger.extra_per_outbox_row)
-    if duplicates:
-        reasons.append(f"{duplicates} duplicate email(s)")
+    if ledger.other_duplicates:
+        reasons.append(f"{ledger.other_duplicates} duplicate email(s)")
     if ledger.lost:
         reasons.append(f"{ledger.lost} lost email(s)")
     return reasons
@@ -161,6 +218,10 @@ def failures(requests, ledger):
 
 def ms(value):
     return "n/a" if value is None else f"{value:.0f}"
+
+
+def seconds_ms(value):
+    return "n/a" if value is None else f"{value * 1000:.1f}"
 
 
 def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave, load_started, load_average,
@@ -194,9 +255,14 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"emails sent (arrived)           {ledger.arrived} messages, {ledger.delivered} recipients",
         f"duplicated                      {ledger.duplicate_message_ids} same Message-ID, "
         f"{ledger.duplicate_recipient_subject} same recipient+subject, {ledger.extra_per_outbox_row} beyond one per row",
+        f"  in the acceptance→mark window {ledger.window_duplicates} (same Message-ID; first copy accepted before a "
+        f"worker kill, row not marked sent by then: not a failure)",
+        f"  any other duplicate           {ledger.other_duplicates}",
+        f"acceptance→mark window          {' / '.join(seconds_ms(v) for v in triple(ledger.mark_window))} ms "
+        f"(p50 / p95 / max over {len(ledger.mark_window)} emails: sink accepted → outbox row marked sent)",
         f"lost (none by the drain's end)  {ledger.lost}",
-        f"  pending recovery              {ledger.pending}  (not counted as lost: a killed attempt's claim, not handed "
-        f"over to SMTP, younger than the app's SENDING_STALE + one sweep)",
+        f"  pending recovery              {ledger.pending}  (not counted as lost: a killed attempt's row the app will "
+        f"still send, younger than its SENDING_STALE or hand-over stale age + one sweep)",
         f"later than {LATE_SECONDS} s after due      {ledger.late}  (max delay "
         f"{'n/a' if ledger.max_delay is None else f'{ledger.max_delay:.0f} s'}, "
         f"p95 {'n/a' if not ledger.delays else f'{percentile(ledger.delays, 0.95):.0f} s'})",
