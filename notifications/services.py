@@ -470,9 +470,9 @@ def publish_sends(ids):
 # runs smtplib's DATA step and the sent mark. Every socket operation of that step is bounded by the backend's
 # timeout T (EMAIL_TIMEOUT, 10 s): the DATA command's reply, the message body (sendall: T in total since
 # Python 3.5) and the final reply, so ≤ 3T; the sent mark adds its MARK_TRIES pauses (5 s) on fresh connections.
-# handover_stale() is max(60 s, 6T): twice that worst case, thousands of times the usual (milliseconds on a
-# relay). An attempt older than that has died (kill -9, OOM, host lost), or is stalled beyond its own timeouts
-# (SIGSTOP, a frozen VM): only then can both copies reach the server.
+# handover_stale() is max(60 s, 6T): well above that worst case (60 s against 35 s at T = 10 s), thousands of
+# times the usual (milliseconds on a relay). An attempt older than that has died (kill -9, OOM, host lost), or
+# is stalled beyond its own timeouts (SIGSTOP, a frozen VM): only then can both copies reach the server.
 # The remaining duplicate window is therefore the instant between the server's acceptance and the sent mark of a
 # worker that dies inside it (tools/chaos measures it: p50/p95/max acceptance → mark), plus a connection that
 # breaks after DATA and before the reply, which is retried like any transient error with the same Message-ID.
