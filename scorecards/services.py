@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.uploads import check_upload
+from audits.events import figures_changed
 from audits.periods import Period, parse_period
 
 from . import diagnosis as dx
@@ -219,6 +220,8 @@ def _bulk_upsert(*, model, company, rows, when, update_fields, **extra):
     upsert_rows(model, columns, [(company.pk, manager_id, key, *(fields[f] for f in update_fields), *extras, now)
                                  for (manager_id, key), fields in latest.items()],
                 unique=("manager_id", when))
+    # A bulk upsert sends no model signal; the dashboards' read model keeps the team headline these rows feed.
+    figures_changed.send(sender=model, company_id=company.pk)
     return {"created": len(latest) - len(existing), "updated": len(existing)}
 
 

@@ -90,3 +90,18 @@ def test_a_snapshot_is_recomputed_after_its_maximum_age(alpha, request):
             later = read(alpha.company)
     assert len(queries) > 1  # recomputed, even though no bump announced a change
     assert later.story.provisional.index == first.story.provisional.index
+
+
+def test_a_scorecard_bulk_upsert_announces_itself_to_the_read_model(alpha):
+    """The plans, ratings and activity imports write with one INSERT … ON CONFLICT (no model signal); the team
+    headline the read model keeps rests on those rows, so the upsert itself bumps the figures generation."""
+    from dashboards import sql
+    from scorecards import services as scorecards
+    from scorecards.services import PLAN_FIELDS
+
+    manager = alpha.user("sales_manager")
+    with scope(company=alpha.company):
+        before = sql.figures_generation(alpha.company)
+        scorecards.plans_apply(company=alpha.company, rows=[
+            (manager.pk, "2026-Q3", dict.fromkeys(PLAN_FIELDS, 10))])
+        assert sql.figures_generation(alpha.company) > before

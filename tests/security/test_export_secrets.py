@@ -23,7 +23,8 @@ NOT_SECRET = {
     "audits.Question": {"key": "a question's stable identity across versions"},
     "audits.HistoryImport": {"key": "the client's idempotency key", "content_hash": "hash of the uploaded file"},
     "notifications.Notification": {"dedupe_key": "the planning claim, built from row ids"},
-    "scorecards.ImportBatch": {"key": "the client's idempotency key", "request_hash": "hash of the request body"},
+    "scorecards.ImportBatch": {"key": "the client's idempotency key", "request_hash": "hash of the request body",
+                               "content_hash": "hash of the uploaded file"},
 }
 
 
