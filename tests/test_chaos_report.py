@@ -170,4 +170,5 @@ def test_the_printed_table_names_window_duplicates_and_the_measured_window():
                   worker_errors=0, wave=None, load_started=990.0, load_average=(0.5, 1.0))
     assert "in the acceptance→mark window 1 (same Message-ID" in text
     assert "any other duplicate           0" in text
+    assert "rows claimed more than once     0" in text
     assert "acceptance→mark window          100.0 / 1000.0 / 1000.0 ms (p50 / p95 / max over 3 emails" in text

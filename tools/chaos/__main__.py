@@ -177,11 +177,11 @@ def outbox_rows(company_id):
         # on a retry, which must not hide the delay.
         rows = [{"email": email.lower(), "due": min(created, due).timestamp(), "status": status,
                  "claimed": epoch(claimed), "handed_over": epoch(handed), "sent": epoch(sent),
-                 "message_id": message_id(SimpleNamespace(company_id=company_id, dedupe_key=key))}
-                for email, created, due, status, claimed, handed, sent, key
+                 "attempts": attempts, "message_id": message_id(SimpleNamespace(company_id=company_id, dedupe_key=key))}
+                for email, created, due, status, claimed, handed, sent, key, attempts
                 in Notification.objects.filter(company_id=company_id).values_list(
                     "recipient__user__email", "created_at", "due_at", "status", "claimed_at", "handed_over_at",
-                    "sent_at", "dedupe_key")]
+                    "sent_at", "dedupe_key", "attempts")]
     connection.close()  # the next pg_terminate_backend must not find the harness's own connection
     return rows
 

@@ -42,6 +42,7 @@ class Ledger:
     delays: list
     window_duplicates: int = 0  # extra copies with the row's own Message-ID, explained by a kill before the mark
     mark_window: list = ()  # seconds from the sink's acceptance to the row's sent mark, one per sent row
+    reclaimed: int = 0  # rows claimed more than once (a killed or failed attempt's row sent by a later one)
 
     @property
     def other_duplicates(self):
@@ -86,6 +87,7 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, ha
         delays=delays,
         window_duplicates=window_duplicates(rows, mine, kills),
         mark_window=acceptance_to_mark(rows, mine),
+        reclaimed=sum(1 for row in rows if (row.get("attempts") or 0) > 1),
     )
 
 
@@ -260,6 +262,7 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"  any other duplicate           {ledger.other_duplicates}",
         f"acceptance→mark window          {' / '.join(seconds_ms(v) for v in triple(ledger.mark_window))} ms "
         f"(p50 / p95 / max over {len(ledger.mark_window)} emails: sink accepted → outbox row marked sent)",
+        f"rows claimed more than once     {ledger.reclaimed}  (a dead or failed attempt's row sent by a later one)",
         f"lost (none by the drain's end)  {ledger.lost}",
         f"  pending recovery              {ledger.pending}  (not counted as lost: a killed attempt's row the app will "
         f"still send, younger than its SENDING_STALE or hand-over stale age + one sweep)",
