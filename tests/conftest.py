@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.utils import translation
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
@@ -19,6 +20,28 @@ pytest_plugins = ["tests.url_coverage", "tests.browser_support"]
 PASSWORD = "correct-horse-battery"
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+class SerialWSGIServer(WSGIServer):
+    """A live server that answers one request at a time, for SQLite's in-memory test database.
+
+    Every request of the live server then runs on the test's one SQLite connection, which two threads must
+    never use at once, and the dashboard fetches its charts in parallel ("bad parameter or other API misuse").
+    PostgreSQL gives each request thread its own connection, so it keeps Django's threaded server.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite():
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialWSGIServer
 
 
 @pytest.fixture(autouse=True)
