@@ -146,7 +146,8 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The send protocol (notifications.services, "sending exactly once"): each claim gets a new attempt id, and
     # the attempt records, committed, the moment it starts handing the message over (SMTP DATA). A claim without
-    # a hand-over provably sent nothing and may be claimed again; one with a hand-over is never sent again.
+    # a hand-over provably sent nothing and may be claimed again soon; one with a hand-over is sent again (same
+    # Message-ID) only once it is far older than any SMTP timeout, i.e. its worker is dead.
     attempt_id = models.UUIDField(null=True, blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
