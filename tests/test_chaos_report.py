@@ -110,6 +110,7 @@ def test_a_same_message_id_copy_accepted_before_a_kill_and_before_the_mark_is_a_
     ledger = window_ledger([message("a@x.example", 1001, "<row-a>"), message("a@x.example", 1009, "<row-a>")],
                            kills=[1001.002])
     assert (ledger.window_duplicates, ledger.other_duplicates) == (1, 0)
+    assert [round(gap, 3) for gap in ledger.kill_after_acceptance] == [0.002]
     assert failures(request_stats([Sample(at=1, kind="save", status=200, ms=10)]), ledger) == []
 
 
@@ -169,6 +170,7 @@ def test_the_printed_table_names_window_duplicates_and_the_measured_window():
                   ledger=ledger, deadlocks={"stat": 0, "log": 0, "app": 0}, faults=[(1001.002, "kill -9 worker-1")],
                   worker_errors=0, wave=None, load_started=990.0, load_average=(0.5, 1.0))
     assert "in the acceptance→mark window 1 (same Message-ID" in text
+    assert "kill 2.0 ms after the acceptance" in text
     assert "any other duplicate           0" in text
     assert "rows claimed more than once     0" in text
     assert "acceptance→mark window          100.0 / 1000.0 / 1000.0 ms (p50 / p95 / max over 3 emails" in text

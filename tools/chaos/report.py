@@ -41,6 +41,7 @@ class Ledger:
     max_delay: float | None
     delays: list
     window_duplicates: int = 0  # extra copies with the row's own Message-ID, explained by a kill before the mark
+    kill_after_acceptance: list = ()  # for each of those: seconds from the first copy's acceptance to the kill
     mark_window: list = ()  # seconds from the sink's acceptance to the row's sent mark, one per sent row
     reclaimed: int = 0  # rows claimed more than once (a killed or failed attempt's row sent by a later one)
 
@@ -66,6 +67,7 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, ha
     for row in rows:
         rows_by_recipient[row["email"]].append(row)
     delays = first_arrival_delays(rows_by_recipient, by_recipient)
+    explained = window_duplicates(rows, mine, kills)
     missing = [r for r in recipients if not by_recipient.get(r)]
     pending = [r for r in missing if any(recoverable(row, now=now, sending_stale=sending_stale,
                                                       handover_stale=handover_stale)
@@ -85,7 +87,8 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, ha
         late=sum(1 for d in delays if d > LATE_SECONDS),
         max_delay=max(delays) if delays else None,
         delays=delays,
-        window_duplicates=window_duplicates(rows, mine, kills),
+        window_duplicates=len(explained),
+        kill_after_acceptance=explained,
         mark_window=acceptance_to_mark(rows, mine),
         reclaimed=sum(1 for row in rows if (row.get("attempts") or 0) > 1),
     )
@@ -110,16 +113,17 @@ def copies_by_message_id(messages):
 
 def window_duplicates(rows, messages, kills):
     """Extra copies of one row (same recipient, the row's own Message-ID) that a kill explains: each one needs a
-    kill after an earlier copy was accepted and before the row was marked sent (the acceptance → mark window)."""
+    kill after an earlier copy was accepted and before the row was marked sent (the acceptance → mark window).
+    One entry per explained copy: seconds from the first copy's acceptance to the kill."""
     copies = copies_by_message_id(messages)
-    explained = 0
+    explained = []
     for row in rows:
         times = copies.get(row.get("message_id"), [])
         if len(times) < 2:
             continue
         marked = row.get("sent") or math.inf
         explaining = [k for k in kills if times[0] <= k < marked]
-        explained += min(len(times) - 1, len(explaining))
+        explained += [k - times[0] for k in explaining[:len(times) - 1]]
     return explained
 
 
@@ -258,7 +262,8 @@ def render(*, profile, requests, ledger, deadlocks, faults, worker_errors, wave,
         f"duplicated                      {ledger.duplicate_message_ids} same Message-ID, "
         f"{ledger.duplicate_recipient_subject} same recipient+subject, {ledger.extra_per_outbox_row} beyond one per row",
         f"  in the acceptance→mark window {ledger.window_duplicates} (same Message-ID; first copy accepted before a "
-        f"worker kill, row not marked sent by then: not a failure)",
+        f"worker kill, row not marked sent by then: not a failure; kill "
+        f"{', '.join(seconds_ms(gap) for gap in ledger.kill_after_acceptance) or '–'} ms after the acceptance)",
         f"  any other duplicate           {ledger.other_duplicates}",
         f"acceptance→mark window          {' / '.join(seconds_ms(v) for v in triple(ledger.mark_window))} ms "
         f"(p50 / p95 / max over {len(ledger.mark_window)} emails: sink accepted → outbox row marked sent)",
