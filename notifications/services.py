@@ -451,7 +451,8 @@ def publish_sends(ids):
 
 # ---------------------------------------------------------------- sending exactly once
 #
-# The protocol, so that a worker dying at any point neither loses a reminder nor sends it twice:
+# The protocol, so that a worker dying at any point never loses a reminder, and sends it twice only when it dies
+# in the instant between the server's acceptance and the sent mark:
 #   1. claim: one conditional UPDATE turns the row to "sending" with a new attempt id (committed on its own);
 #      only one worker wins it.
 #   2. hand-over mark: just before the message is handed to the mail server (before SMTP's DATA command, once
