@@ -99,7 +99,7 @@ def test_a_scorecard_bulk_upsert_announces_itself_to_the_read_model(alpha):
     from scorecards import services as scorecards
     from scorecards.services import PLAN_FIELDS
 
-    manager = alpha.user("sales_manager")
+    manager = alpha.member("sales_manager")  # plans belong to the manager's membership
     with scope(company=alpha.company):
         before = sql.figures_generation(alpha.company)
         scorecards.plans_apply(company=alpha.company, rows=[
