@@ -28,14 +28,17 @@ runs a write's view once more the same way, on the same connection (accounts.dea
 transaction is the unit that is retried, so the services inside it do not retry or take savepoints themselves.
 
 Each retry is logged. The view's response is rendered inside the retried block, so queries a template runs are
-covered too. Not covered: queries made by middleware before the view (session, user, company lookup) and after
-it (session save); a connection cut there still answers 500.
+covered too. Queries made by middleware before the view (session, user, company lookup) and after it (session
+save) are covered by LostConnectionMiddleware, the first middleware: a read, or a write whose view never
+started, runs once more on a fresh connection; a write cut after its view answers 503.
 """
 
 import logging
+import sys
 import time
 from io import BytesIO
 
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connections, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -47,6 +50,50 @@ DATABASE = "default"
 RETRY_AFTER_SECONDS = 2
 
 logger = logging.getLogger(__name__)
+
+
+class LostConnectionMiddleware:
+    """The first middleware: a connection lost outside the view (the session, user and company lookups before
+    it, the session save after it) is answered once more on a fresh connection, or with 503; never the 500
+    Django made of it.
+
+    Django turns an exception raised in an inner middleware into a 500 response before it gets here, so the
+    exception is noted on the request when Django reports it (`note_lost_connection`, on got_request_exception)
+    and read here. The request runs again only when nothing it did can have been kept: a read, or a write whose
+    view never started (AtomicWritesMiddleware marks the start and judges the view's own transaction).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "_connection_lost", False):
+            return response
+        forget_connection()
+        started = getattr(request, "_view_started", False)
+        if (request.method in SAFE_METHODS or not started) and body_rereadable(request):
+            logger.warning("database connection lost outside the view of %s %s, answering again on a fresh "
+                           "connection", request.method, request.path)
+            request._connection_lost = request._view_started = False
+            rewind_body(request)
+            response = self.get_response(request)
+            if not getattr(request, "_connection_lost", False):
+                return response
+            forget_connection()
+        logger.error("database connection lost outside the view of %s %s%s, answered 503", request.method,
+                     request.path, " after its view ran" if started else "")
+        return unavailable(request)
+
+
+def note_lost_connection(sender, request=None, **kwargs):
+    """got_request_exception: mark the request whose unhandled error is a lost database connection."""
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, (OperationalError, InterfaceError)) and connection_lost(exc):
+        request._connection_lost = True
+
+
+got_request_exception.connect(note_lost_connection, dispatch_uid="accounts_transactions_note_lost_connection")
 
 
 class AtomicWritesMiddleware:
@@ -66,6 +113,7 @@ class AtomicWritesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        request._view_started = True  # from here on this middleware judges what the request kept
         safe = request.method in SAFE_METHODS
         atomic = not safe and DATABASE not in getattr(view_func, "_non_atomic_requests", set())
         # Only a transaction of our own can be abandoned and run again (not one a test or a caller holds).
