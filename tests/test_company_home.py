@@ -23,7 +23,7 @@ from dashboards.filters import Filters
 from notifications.models import Notification
 from scorecards.models import ActivityEntry
 from tests.audits.conftest import build_questionnaire, standard_cells
-from tests.dashboards.conftest import build_history
+from tests.dashboards.conftest import build_history, history_with_actions
 from tests.factories import (
     ActionItemFactory,
     DepartmentAuditFactory,
@@ -63,13 +63,7 @@ def section_titles(text):
 
 @pytest.fixture
 def history(alpha):
-    """Three scored quarters (sales technology falls 14 a round), two open actions and a done one."""
-    rounds = build_history(alpha, ["2025-Q2", "2025-Q3", "2025-Q4"])
-    for title in ("Write the sales script", "Publish the CRM regulation"):
-        ActionItemFactory(company=alpha.company, title=title, factor=factor("sales_tech"),
-                          owner=alpha.members["department_head"], status="open")
-    ActionItemFactory(company=alpha.company, title="Done already", factor=factor("sales_tech"), status="done")
-    return rounds
+    return history_with_actions(alpha)
 
 
 def test_executive_home_shows_headlines_index_with_basis_factor_lines_and_open_actions(alpha, history, client_for):

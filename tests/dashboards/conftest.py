@@ -84,12 +84,17 @@ def build_history(tenant, periods, *, departments=None, late=("it",), missing_la
     return rounds
 
 
+def history_with_actions(tenant):
+    """Three scored quarters (2025-Q2…2025-Q4; sales technology falls 14 a round), two open actions on sales
+    technology and a done one."""
+    rounds = build_history(tenant, ["2025-Q2", "2025-Q3", "2025-Q4"])
+    for title in ("Write the sales script", "Publish the CRM regulation"):
+        ActionItemFactory(company=tenant.company, title=title, factor=factor("sales_tech"),
+                          owner=tenant.members["department_head"], status="open")
+    ActionItemFactory(company=tenant.company, title="Done already", factor=factor("sales_tech"), status="done")
+    return rounds
+
+
 @pytest.fixture
 def history(alpha):
-    """Alpha with three scored quarters (2025-Q2…2025-Q4) and two open actions on sales technology."""
-    rounds = build_history(alpha, ["2025-Q2", "2025-Q3", "2025-Q4"])
-    for title in ("Write the sales script", "Publish the CRM regulation"):
-        ActionItemFactory(company=alpha.company, title=title, factor=factor("sales_tech"),
-                          owner=alpha.members["department_head"], status="open")
-    ActionItemFactory(company=alpha.company, title="Done already", factor=factor("sales_tech"), status="done")
-    return rounds
+    return history_with_actions(alpha)

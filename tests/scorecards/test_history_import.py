@@ -11,11 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django_scopes import scope, scopes_disabled
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from scorecards import imports, services
 from scorecards.models import ActivityEntry, ImportBatch, KnowledgeRating, PlanResult
+from tests.audits.test_history_import import xlsx_bytes as xlsx
 from tests.factories import MembershipFactory, UserFactory
 from tests.scorecards.conftest import add_manager
 from tests.scorecards.test_pages import text, url
@@ -44,18 +45,6 @@ def upload_and_apply(tenant, content, *, kind, name="history.csv"):
 def count(model, tenant):
     with scopes_disabled():
         return model.objects.filter(company=tenant.company).count()
-
-
-def xlsx(rows, merge=None):
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    if merge:
-        sheet.merge_cells(merge)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- plans and results
