@@ -44,6 +44,20 @@ def serial_live_server_on_sqlite():
         LiveServerThread.server_class = SerialWSGIServer
 
 
+@pytest.fixture
+def persistent_connection():
+    """The test's connection kept open between tasks, as in production (CONN_MAX_AGE=60, health checks on)."""
+    from django.db import connection
+
+    saved = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    connection.close()
+    connection.ensure_connection()
+    yield connection
+    connection.settings_dict["CONN_MAX_AGE"] = saved
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def factor_catalogue_present(request, _django_db_marker):
     """Transactional tests flush every table when they end, the data-migrated factor catalogue too: put it back.

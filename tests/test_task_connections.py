@@ -42,18 +42,6 @@ def cut_first_call(monkeypatch, owner, name):
     return calls
 
 
-@pytest.fixture
-def persistent_connection():
-    """The connection kept open between tasks, as in production (CONN_MAX_AGE=60, health checks on)."""
-    saved = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 60
-    connection.close()
-    connection.ensure_connection()
-    yield connection
-    connection.settings_dict["CONN_MAX_AGE"] = saved
-    connection.close()
-
-
 def test_every_task_of_the_project_retries_a_lost_database_connection():
     for config in django_apps.get_app_configs():  # what the worker's autodiscovery imports
         if importlib.util.find_spec(f"{config.name}.tasks") is not None:

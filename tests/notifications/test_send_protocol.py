@@ -263,18 +263,6 @@ def terminate_from_another_connection(pid):
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
-@pytest.fixture
-def persistent_connection():
-    """The test's connection kept open between tasks, as in production (CONN_MAX_AGE=60, health checks on)."""
-    saved = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 60
-    connection.close()
-    connection.ensure_connection()
-    yield connection
-    connection.settings_dict["CONN_MAX_AGE"] = saved
-    connection.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_tasks_survive_their_database_connection_being_terminated(alpha, persistent_connection):
