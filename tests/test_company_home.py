@@ -33,7 +33,7 @@ from tests.factories import (
     UserFactory,
     factor,
 )
-from tests.scorecards.conftest import add_manager, fill_quarter, set_norm, set_plan, set_rating
+from tests.scorecards.conftest import AFTER_QUARTER, add_manager, judged_team
 
 # Friday 2 October 2026, 10:00 in Moscow (the test companies' timezone is the factory's default; see below).
 OCT_2 = datetime.datetime(2026, 10, 2, 7, 0, tzinfo=datetime.UTC)
@@ -187,18 +187,11 @@ def test_sales_manager_home_offers_todays_entry_and_shows_todays_values(alpha, c
 @pytest.fixture
 def judged_quarter(alpha, time_machine):
     """2026-Q1 audited and over: alpha's seller met the norms and missed the plan; a second manager did not."""
-    time_machine.move_to(datetime.datetime(2026, 4, 15, 12, 0, tzinfo=datetime.UTC), tick=False)
+    time_machine.move_to(AFTER_QUARTER, tick=False)
     RoundFactory(company=alpha.company, period="2026-Q1", period_start=datetime.date(2026, 1, 1),
                  period_end=datetime.date(2026, 3, 31),
                  deadline=datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC))
-    set_norm(alpha.company)
-    seller, weak = alpha.member(Role.SALES_MANAGER), add_manager(alpha, "weak@alpha.test")
-    fill_quarter(seller, calls=42, meetings=1)
-    fill_quarter(weak, calls=23, meetings=1)
-    for manager, rating in [(seller, 80), (weak, 52)]:
-        set_plan(manager)
-        set_rating(manager, rating)
-    return {"seller": seller, "weak": weak}
+    return judged_team(alpha)
 
 
 def test_sales_manager_home_shows_the_latest_verdict_with_its_reasons(alpha, judged_quarter, client_for):

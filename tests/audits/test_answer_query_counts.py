@@ -103,7 +103,6 @@ def costs(audit, head, client):
 def test_autosave_and_submit_cost_a_few_statements_and_keep_their_behaviour(size, request, alpha, client):
     audit, head = SIZES[size](request, alpha)
     seen, question = costs(audit, head, client)
-    print(f"statements ({size}):", seen)
     assert max(seen[name] for name in seen if name != "submit") <= AUTOSAVE, seen
     assert seen["submit"] <= SUBMIT, seen
     with scope(company=audit.company):

@@ -92,7 +92,6 @@ def test_dashboard_requests_cost_the_same_few_queries_warm_and_a_bounded_number_
             counts[name, "warm"], warm = counted(by_name[name], url)
             if name != "page":  # (the page differs by its CSP nonce)
                 assert warm.json() == cold.json()  # the snapshot holds what was computed
-    print(f"query counts ({size}):", counts)
     for name, limit in WARM.items():
         assert counts[name, "warm"] <= limit, counts
         assert counts[name, "cold"] <= COLD, counts

@@ -64,18 +64,22 @@ def frozen_after_quarter(time_machine):
     time_machine.move_to(AFTER_QUARTER, tick=False)
 
 
-@pytest.fixture
-def team(alpha, frozen_after_quarter):
-    """alpha's seller (system: norms met, plan missed) and a second manager (manager: calls low)."""
-    set_norm(alpha.company)
-    seller = alpha.member(Role.SALES_MANAGER)
-    weak = add_manager(alpha, "weak@alpha.test")
+def judged_team(tenant):
+    """The tenant's seller (system: norms met, plan missed) and a second manager (manager: calls low)."""
+    set_norm(tenant.company)
+    seller = tenant.member(Role.SALES_MANAGER)
+    weak = add_manager(tenant, "weak@alpha.test")
     fill_quarter(seller, calls=42, meetings=1)
     fill_quarter(weak, calls=23, meetings=1)
     for manager, rating in [(seller, 80), (weak, 52)]:
         set_plan(manager)
         set_rating(manager, rating)
     return {"seller": seller, "weak": weak}
+
+
+@pytest.fixture
+def team(alpha, frozen_after_quarter):
+    return judged_team(alpha)
 
 
 @pytest.fixture
