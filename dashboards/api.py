@@ -4,8 +4,10 @@ Company dashboards need "view_company_dashboard"; department dashboards "view_de
 and a department head only sees their own department (403 for others, 404 for another company's).
 """
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,13 +44,30 @@ class DashboardAPIView(APIView):
         return form.filters()
 
     def chart_response(self, chart, company, filters):
-        rows = chart.load(company, filters)
-        rendered = catalogue.render_chart(chart, rows, catalogue.Links(company.slug))
-        table = rendered["table"]
-        return Response({"chart": chart.name, "title": rendered["title"], "summary": rendered["summary"],
-                         "figure": rendered["figure"],
-                         "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows,
-                                   "row_links": table.row_links}})
+        if chart.pick is None:  # rows of their own (not the view's figures): rendered on each request
+            return Response(chart_payload(chart, chart.load(company, filters), company))
+        return self.stored_json(filters, f"chart:{chart.name}",
+                                lambda figures: chart_payload(chart, chart.pick(figures[0]), company))
+
+    def stored_json(self, filters, name, payload):
+        """The response of a view of the read model: `payload(figures)` as JSON, stored once per view and sent as
+        stored (readmodel.body). Another representation (the browsable API, indented JSON) is rendered as usual."""
+        renderer, media_type = self.request.accepted_renderer, self.request.accepted_media_type
+        company = self.request.company
+        if not isinstance(renderer, JSONRenderer) or "indent" in media_type:
+            return Response(payload(readmodel.figures(company=company, filters=filters)))
+        content = readmodel.body(company=company, filters=filters, name=f"{name}:{renderer.format}",
+                                 render=lambda figures: renderer.render(payload(figures), renderer.media_type))
+        return HttpResponse(content, content_type=renderer.media_type)
+
+
+def chart_payload(chart, rows, company):
+    rendered = catalogue.render_chart(chart, rows, catalogue.Links(company.slug))
+    table = rendered["table"]
+    return {"chart": chart.name, "title": rendered["title"], "summary": rendered["summary"],
+            "figure": rendered["figure"],
+            "table": {"caption": table.caption, "columns": table.columns, "rows": table.rows,
+                      "row_links": table.row_links}}
 
 
 def summary_payload(figures, filters):
@@ -72,6 +91,13 @@ def summary_payload(figures, filters):
     }
 
 
+def data_payload(figures, filters):
+    overview, extra = figures
+    return {**overview.as_dict(),
+            "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
+            "filters": filters.query()}
+
+
 class SummaryView(DashboardAPIView):
     """Headline numbers and the sentences an executive reads first."""
 
@@ -79,7 +105,7 @@ class SummaryView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        return Response(summary_payload(readmodel.figures(company=request.company, filters=filters), filters))
+        return self.stored_json(filters, "summary", lambda figures: summary_payload(figures, filters))
 
 
 class DataView(DashboardAPIView):
@@ -89,10 +115,7 @@ class DataView(DashboardAPIView):
                                                             403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, company_slug):
         filters = self.filters()
-        overview, extra = readmodel.figures(company=request.company, filters=filters)
-        return Response({**overview.as_dict(),
-                         "sentences": [s.as_dict() for s in narrative.headline_sentences(overview, extra=extra)],
-                         "filters": filters.query()})
+        return self.stored_json(filters, "data", lambda figures: data_payload(figures, filters))
 
 
 class ChartView(DashboardAPIView):
@@ -124,7 +147,7 @@ class DepartmentSummaryView(DashboardAPIView):
     def get(self, request, company_slug, department_id):
         department = access.department_for(request, department_id, self.membership)
         filters = self.filters().with_department(department)
-        return Response(summary_payload(readmodel.figures(company=request.company, filters=filters), filters))
+        return self.stored_json(filters, "summary", lambda figures: summary_payload(figures, filters))
 
 
 class DepartmentChartView(DashboardAPIView):

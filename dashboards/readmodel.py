@@ -11,6 +11,12 @@ An unfiltered company view also stores the headlines other apps put on top of it
 sales team's sentence costs a dozen queries of its own); the apps feeding them bump the same generation when
 their rows change, and those headlines depend on the day, so such a snapshot also ends at the next midnight.
 
+Beside a view's Overview, the endpoints that show it store their response bodies (`body`): the data, summary and
+chart endpoints' JSON, the executive page's figures fragment. A body row copies the generation, validity and age
+of the Overview it was rendered from, so it is served exactly as long as that Overview would be, and a hit costs
+one SELECT of bytes that go out as they are. A body from older rendering code (a deploy) is served until the next
+change, deadline or SNAPSHOT_MAX_AGE, like an Overview of an unchanged SCHEMA.
+
 Why a table and not the cache: one indexed SELECT with the generation joined is all a hit costs, on every
 worker, with no second service to keep consistent. Why pickle: the Overview is a tree of dataclasses that only
 this code writes and reads; a snapshot from an older shape (SCHEMA) is never matched, and one that fails to
@@ -53,13 +59,19 @@ def figures(*, company, filters):
     """(Overview, extra headlines) of a view: from its snapshot when one of the current generation is still valid
     (1 query), else computed by selectors.overview and dashboards.headlines and stored. Headlines belong to the
     unfiltered company view only: a department's view has none."""
+    return stored_figures(company, filters)[0]
+
+
+def stored_figures(company, filters):
+    """(figures, generation of their snapshot, or None when they are not stored: read model off, a change of this
+    transaction not yet committed)."""
     if not enabled() or company.pk in dirty_companies():
-        return compute(company, filters)
+        return compute(company, filters), None
     key = snapshot_key(filters)
-    payload = sql.snapshot_payload(company, key)
-    if payload is not None:
+    row = sql.snapshot_read(company, key, "s.payload, s.generation")
+    if row is not None:
         try:
-            return pickle.loads(bytes(payload))  # noqa: S301 - written only by store() below
+            return pickle.loads(bytes(row[0])), row[1]  # noqa: S301 - written only by store() below
         except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError):
             # an older shape or a damaged row: recompute it
             logger.warning("dashboard snapshot %s of company %s did not load; recomputing", key, company.pk)
@@ -68,8 +80,34 @@ def figures(*, company, filters):
     valid_until = sql.next_deadline(company)
     if filters.department is None:
         valid_until = min(filter(None, [valid_until, next_midnight(company)]))
-    store(company, key, generation, valid_until, pickle.dumps(result))
-    return result
+    store(company, key, lambda: sql.snapshot_store(company, key, generation, valid_until, pickle.dumps(result)))
+    return result, generation
+
+
+def body(*, company, filters, name, render):
+    """One endpoint's response body for a view, as stored bytes: a hit is one query and returns them as read
+    (nothing parsed, nothing rendered). On a miss `render(figures)` makes them from the view's figures (bytes, or
+    None for "nothing to store": the view answers otherwise) and they are stored beside the figures, under the
+    same generation and validity (sql.snapshot_derive), so a body is never older than the figures it shows.
+
+    `name` must tell apart everything the bytes depend on beyond the view's filters and language (the endpoint,
+    its chart, its format, server capabilities a page mentions); nothing user- or request-specific may go in."""
+    if not enabled() or company.pk in dirty_companies():
+        return render(compute(company, filters))
+    key = body_key(name, filters)
+    stored = sql.snapshot_payload(company, key)
+    if stored is not None:
+        return stored if isinstance(stored, bytes) else bytes(stored)
+    result, generation = stored_figures(company, filters)
+    content = render(result)
+    if content is not None and generation is not None:
+        source = snapshot_key(filters)
+        store(company, key, lambda: sql.snapshot_derive(company, key, source, generation, content))
+    return content
+
+
+def body_key(name, filters):
+    return f"{name}@{snapshot_key(filters)}"[:200]
 
 
 def compute(company, filters):
@@ -83,11 +121,11 @@ def next_midnight(company, now=None):
     return datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(0), tzinfo=company.tzinfo)
 
 
-def store(company, key, generation, valid_until, payload):
-    """Write the snapshot (a concurrent reader may have written the same key first: theirs is as good)."""
+def store(company, key, write):
+    """Write a snapshot (a concurrent reader may have written the same key first: theirs is as good)."""
     try:
         with transaction.atomic():
-            sql.snapshot_store(company, key, generation, valid_until, payload)
+            write()
     except IntegrityError:
         pass
     except DatabaseError:  # the figures are computed and correct: a failed write only costs the next reader

@@ -276,15 +276,21 @@ FACTOR_NAMES = []
 SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
 
 
-def snapshot_payload(company, key):
-    """The stored Overview of a view when it is of the company's current generation and still valid, else None."""
+def snapshot_read(company, key, columns):
+    """`columns` of a view's snapshot when it is of the company's current generation and still valid, else None."""
     oldest = connection.ops.adapt_datetimefield_value(timezone.now() - SNAPSHOT_MAX_AGE)
-    rows = fetch(company, """
-        SELECT s.payload FROM dashboards_dashboardsnapshot s
+    rows = fetch(company, f"""
+        SELECT {columns} FROM dashboards_dashboardsnapshot s
         JOIN dashboards_figuresgeneration g ON g.company_id = s.company_id AND g.generation = s.generation
         WHERE s.company_id = %(company)s AND s.view = %(key)s AND s.computed_at > %(oldest)s
           AND (s.valid_until IS NULL OR s.valid_until > %(now)s)""", key=key, now=now_param(), oldest=oldest)
-    return rows[0][0] if rows else None
+    return rows[0] if rows else None
+
+
+def snapshot_payload(company, key):
+    """The stored payload of a view when current and valid (see snapshot_read), else None."""
+    row = snapshot_read(company, key, "s.payload")
+    return row[0] if row else None
 
 
 def figures_generation(company):
@@ -332,3 +338,18 @@ def snapshot_store(company, key, generation, valid_until, payload):
             [company.pk, key, generation,
              None if valid_until is None else connection.ops.adapt_datetimefield_value(valid_until),
              now_param(), payload])
+
+
+def snapshot_derive(company, key, source, generation, payload):
+    """Insert or replace a snapshot derived from the `source` snapshot of `generation` (a response body rendered
+    from its figures): it takes the source's generation, validity and age, so it is served exactly as long as its
+    source would be. Nothing is stored when the source has been replaced meanwhile."""
+    require_scope(company)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM dashboards_dashboardsnapshot WHERE company_id = %s AND view = %s",
+                       [company.pk, key])
+        cursor.execute(
+            "INSERT INTO dashboards_dashboardsnapshot (company_id, view, generation, valid_until, computed_at, payload) "
+            "SELECT company_id, %s, generation, valid_until, computed_at, %s FROM dashboards_dashboardsnapshot "
+            "WHERE company_id = %s AND view = %s AND generation = %s",
+            [key, payload, company.pk, source, generation])

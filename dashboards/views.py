@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.transaction import non_atomic_requests
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -100,24 +102,37 @@ def executive(request, company_slug):
     context = {"form": form, "png_available": png.available()}
     if filters is None:
         return render_filter_errors(request, "dashboards/executive.html", context, form)
-    overview, extra = readmodel.figures(company=company, filters=filters)
-    if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
+    figures_html = readmodel.body(
+        company=company, filters=filters, name=f"page:executive:png{int(context['png_available'])}",
+        render=lambda figures: executive_figures(company, filters, figures, png_available=context["png_available"]))
+    if figures_html is None:
         return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
+    # Rendered by executive_figures from the figures alone (every value escaped there), stored as UTF-8.
+    return render(request, "dashboards/executive.html", {**context, "figures_html": mark_safe(figures_html.decode())})  # noqa: S308
+
+
+def executive_figures(company, filters, figures, *, png_available):
+    """The executive page's figures as UTF-8 HTML (everything below the filters), or None for a company without
+    any round (the page then shows the next steps instead)."""
+    overview, extra = figures
+    if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
+        return None
     query = filters.query()
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
                         api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
     sentences = narrative.headline_sentences(overview, extra=extra)
-    return render(request, "dashboards/executive.html", {
-        **context, "overview": overview, "story": overview.story, "latest": overview.story.latest,
-        "latest_round": overview.rounds[-1] if overview.rounds else None, "cards": cards, "query": query,
+    return render_to_string("dashboards/_executive_figures.html", {
+        "company": company, "png_available": png_available,
+        "story": overview.story, "latest": overview.story.latest,
+        "latest_round": overview.rounds[-1] if overview.rounds else None, "cards": cards,
         "sentences": [s for s in sentences if s.kind != "team"],
         "headlines": [s for s in sentences if s.kind == "team"],
         "factors": overview.heatmap.factors,
         "scores_csv": api_url("dashboards:export", company, query, dataset="scores", fmt="csv"),
         "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),
         "report_url": api_url("dashboards:report", company, query),
-    })
+    }).encode()
 
 
 @read_only
