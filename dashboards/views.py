@@ -20,7 +20,7 @@ from audits.models import Factor, FactorKey
 from audits.scoring import ACCOUNTABLE_WEIGHT
 
 from . import access, catalogue, exports, headlines, narrative, pdf, png, readmodel, selectors, services, story, tables
-from .filters import Filters
+from .filters import Filters, parse_filters, unfiltered
 from .models import DashboardSettings
 
 
@@ -98,22 +98,23 @@ def validated_filters(request):
 def executive(request, company_slug):
     """The executive dashboard: every chart of the company, filtered by period range and department."""
     company = request.company
-    form, filters = validated_filters(request)
-    context = {"form": form, "png_available": png.available()}
+    png_available = png.available()
+    form, filters = (None, Filters()) if unfiltered(request.GET) else validated_filters(request)
     if filters is None:
-        return render_filter_errors(request, "dashboards/executive.html", context, form)
+        return render_filter_errors(request, "dashboards/executive.html", {"png_available": png_available}, form)
     figures_html = readmodel.body(
-        company=company, filters=filters, name=f"page:executive:png{int(context['png_available'])}",
-        render=lambda figures: executive_figures(company, filters, figures, png_available=context["png_available"]))
+        company=company, filters=filters, name=f"page:executive:png{int(png_available)}",
+        render=lambda figures: executive_figures(company, filters, figures, png_available=png_available))
     if figures_html is None:
-        return render(request, "dashboards/executive.html", {**context, "empty": True, "steps": next_steps(company)})
-    # Rendered by executive_figures from the figures alone (every value escaped there), stored as UTF-8.
-    return render(request, "dashboards/executive.html", {**context, "figures_html": mark_safe(figures_html.decode())})  # noqa: S308
+        return render(request, "dashboards/executive.html", {"empty": True, "steps": next_steps(company)})
+    # Rendered by executive_figures from the filters and figures alone (every value escaped there), stored as UTF-8.
+    return render(request, "dashboards/executive.html", {"figures_html": mark_safe(figures_html.decode())})  # noqa: S308
 
 
 def executive_figures(company, filters, figures, *, png_available):
-    """The executive page's figures as UTF-8 HTML (everything below the filters), or None for a company without
-    any round (the page then shows the next steps instead)."""
+    """The executive page below its title as UTF-8 HTML: the filters as applied (a form over their canonical
+    values, so the same for every request of the view) and the figures. None for a company without any round
+    (the page then shows the next steps instead)."""
     overview, extra = figures
     if not overview.rounds and not company.audit_rounds.exists():  # none in range, and none at all
         return None
@@ -122,8 +123,11 @@ def executive_figures(company, filters, figures, *, png_available):
                          for n in EXECUTIVE_ORDER], company=company, query=query,
                         api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
     sentences = narrative.headline_sentences(overview, extra=extra)
+    form = parse_filters(query, company=company)
+    form.is_valid()  # bound to valid filters: the fields show their cleaned values
     return render_to_string("dashboards/_executive_figures.html", {
-        "company": company, "png_available": png_available,
+        "company": company, "png_available": png_available, "form": form,
+        "clear_url": reverse("dashboards:executive", kwargs={"company_slug": company.slug}),
         "story": overview.story, "latest": overview.story.latest,
         "latest_round": overview.rounds[-1] if overview.rounds else None, "cards": cards,
         "sentences": [s for s in sentences if s.kind != "team"],

@@ -117,3 +117,18 @@ def test_the_page_stores_only_its_figures_never_the_user_or_the_request(alpha, h
     assert executive.get_role_display() in first and admin.get_role_display() in second  # each their own nav
     for private in ("csrfmiddlewaretoken", "nonce", executive.user.email, admin.user.email, "Sign out"):
         assert private not in stored
+
+
+def test_the_stored_page_shows_the_filters_as_applied_for_every_reader(alpha, history, client_for):
+    sales = alpha.departments["sales"]
+    query = f"?from=2025-Q3&department={sales.pk}"
+    page = url(alpha, "dashboards:executive")
+    first = client_for(alpha.member(Role.EXECUTIVE)).get(page + query).content.decode()
+    second = client_for(alpha.member(Role.ADMIN)).get(page + f"?department={sales.pk}&from=2025-Q3 ").content.decode()
+    for html in (first, second):
+        assert re.search(r'<input[^>]* name="from" [^>]*value="2025-Q3">', html)
+        assert f'<option value="{sales.pk}" selected>Sales</option>' in html
+        assert f'<a href="{page}">Clear</a>' in html
+    unfiltered = client_for(alpha.member(Role.EXECUTIVE)).get(page).content.decode()
+    assert re.search(r'<input[^>]* name="from" type="text">', unfiltered)
+    assert f'<option value="{sales.pk}">Sales</option>' in unfiltered
