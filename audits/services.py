@@ -25,16 +25,18 @@ under their audit's lock, so reading an answer under it needs no lock of its own
 """
 
 import datetime
+import functools
 import os
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope
 
+from accounts import sqlrows
 from accounts.concurrency import save_versioned
 from accounts.deadlocks import retry_once_on_deadlock
 from accounts.models import Role
@@ -687,22 +689,57 @@ def audit_lock_answerable(*, membership, audit_pk):
 
 
 def answer_of(*, audit, question_id):
-    """(stored answer or None, question or None) for one of the audit's questions: one query when the question
-    is answered (the answer with its question), two for a first answer; (None, None) for a question the audit
-    does not ask. Read under the audit's lock, the answer needs no lock of its own: every answer write takes the
-    audit's first."""
+    """(stored answer or None, question or None) for one of the audit's questions, in one query; (None, None) for a
+    question the audit does not ask. Read under the audit's lock, the answer needs no lock of its own: every answer
+    write takes the audit's first.
+
+    Written as SQL because every autosave runs it: building the ORM's form (the answer joined to its question,
+    the question's questionnaire and factors checked) cost more than running it (issue 15).
+    """
     try:
         question_id = int(question_id)
     except (TypeError, ValueError):
         return None, None
-    questionnaire_id, factor_ids = audit.round.questionnaire_id, audit_factor_ids(audit)
-    answer = (Answer.objects.filter(audit_id=audit.pk, question_id=question_id,
-                                    question__questionnaire_id=questionnaire_id, question__factor_id__in=factor_ids)
-              .select_related("question").order_by().first())
+    if not 0 < question_id < 2**63:  # no such id (and SQLite takes no larger integer)
+        return None, None
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_of_statement(connection.vendor), [*audit_questions_params(audit), question_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    split = sqlrows.width(Question)
+    question, answer = sqlrows.from_row(Question, row[:split]), sqlrows.from_row(Answer, row[split:])
     if answer is not None:
-        return answer, answer.question
-    return None, (Question.objects.filter(company=audit.company_id, pk=question_id, questionnaire_id=questionnaire_id,
-                                          factor_id__in=factor_ids).order_by().first())
+        answer.question = question
+    return answer, question
+
+
+@functools.cache
+def _answer_of_statement(vendor):
+    """The SQL of `answer_of`: the question if the audit asks it, this audit's answer beside it."""
+    return (f"SELECT {sqlrows.select_list(Question, 'q')}, {sqlrows.select_list(Answer, 'a')} "
+            f"{audit_questions_sql(answers='a')} AND q.{connection.ops.quote_name(Question._meta.pk.column)} = %s")
+
+
+def audit_questions_sql(*, answers):
+    """FROM and WHERE of hand-written SQL over the audit's questions (`audit_questions`, as table `q`), this audit's
+    answer beside each (as table `answers`). Parameters: `audit_questions_params(audit)`."""
+    quote = connection.ops.quote_name
+    answer, question, factors = Answer._meta, Question._meta, DepartmentAudit.factors.through._meta
+    return (
+        f"FROM {quote(question.db_table)} q LEFT JOIN {quote(answer.db_table)} {answers} "
+        f"ON {answers}.{quote(answer.get_field('question').column)} = q.{quote(question.pk.column)} "
+        f"AND {answers}.{quote(answer.get_field('audit').column)} = %s "
+        f"WHERE q.{quote(question.get_field('company').column)} = %s "
+        f"AND q.{quote(question.get_field('questionnaire').column)} = %s "
+        f"AND q.{quote(question.get_field('factor').column)} IN (SELECT {quote(factors.get_field('factor').column)} "
+        f"FROM {quote(factors.db_table)} WHERE {quote(factors.get_field('departmentaudit').column)} = %s)"
+    )
+
+
+def audit_questions_params(audit):
+    """The parameters of `audit_questions_sql`."""
+    return [audit.pk, audit.company_id, audit.round.questionnaire_id, audit.pk]
 
 
 def answer_save_locked(*, audit, question, answer, by, now=None, **values):
