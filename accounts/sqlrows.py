@@ -11,6 +11,12 @@ import functools
 from django.db import connection
 
 
+def is_id(value):
+    """An integer that can be a primary key: hand-written SQL gets no such check from the ORM (and SQLite refuses
+    an integer beyond 64 bits)."""
+    return isinstance(value, int) and 0 < value < 2**63
+
+
 def select_list(model, alias):
     """The model's concrete columns, qualified by the table alias, in the order `from_row` reads them."""
     quote = connection.ops.quote_name

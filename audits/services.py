@@ -39,7 +39,7 @@ from django_scopes import scope
 from accounts import sqlrows
 from accounts.concurrency import save_versioned
 from accounts.deadlocks import retry_once_on_deadlock
-from accounts.models import Role
+from accounts.models import Department, Role
 from accounts.security.audit import record, remember_stored, update_logged
 from accounts.security.models import AuditAction
 from accounts.services import company_mark_due
@@ -676,16 +676,42 @@ def answer_save(*, audit, question, by, scale_value=None, bool_value=None, numbe
 
 def audit_lock_answerable(*, membership, audit_pk):
     """The audit `audit_pk` if this member answers it (their own department's, as its head), read with its round
-    (and department, its name) under the lock of its row alone: step 1 of the lock order, taken in the caller's transaction and on the
-    member's own rows only. None otherwise (the caller tells another company's audit from a forbidden one)."""
+    (and department, its name) under the lock of its row alone: step 1 of the lock order, taken in the caller's
+    transaction and on the member's own rows only. None otherwise (the caller tells another company's audit from a forbidden one)."""
     if not (membership.is_active and membership.role == Role.DEPARTMENT_HEAD and membership.department_id):
         return None
-    audit = (DepartmentAudit.objects.select_for_update(of=("self",), no_key=True).select_related("round", "department")
-             .filter(company_id=membership.company_id, department_id=membership.department_id, pk=audit_pk)
-             .order_by("pk").first())  # (the default order joins the round and the department: not needed)
-    if audit is not None:
-        audit.company = membership.company  # read with the membership already
+    if not sqlrows.is_id(audit_pk):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_answerable_audit_statement(connection.vendor),
+                       [membership.company_id, membership.department_id, audit_pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    audit_end, round_end = sqlrows.width(DepartmentAudit), sqlrows.width(DepartmentAudit) + sqlrows.width(Round)
+    audit = sqlrows.from_row(DepartmentAudit, row[:audit_end])
+    audit.round = sqlrows.from_row(Round, row[audit_end:round_end])
+    audit.department = sqlrows.from_row(Department, row[round_end:])
+    audit.company = membership.company  # read with the membership already
     return audit
+
+
+@functools.cache
+def _answerable_audit_statement(vendor):
+    """The SQL of `audit_lock_answerable`. Written as SQL because every autosave runs it: building the ORM's form
+    cost more than running it (issue 15)."""
+    quote = connection.ops.quote_name
+    audit, round, department = DepartmentAudit._meta, Round._meta, Department._meta
+    lock = connection.ops.for_update_sql(of=["d"], no_key=True) if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {sqlrows.select_list(DepartmentAudit, 'd')}, {sqlrows.select_list(Round, 'r')}, "
+        f"{sqlrows.select_list(Department, 'p')} FROM {quote(audit.db_table)} d "
+        f"JOIN {quote(round.db_table)} r ON r.{quote(round.pk.column)} = d.{quote(audit.get_field('round').column)} "
+        f"JOIN {quote(department.db_table)} p "
+        f"ON p.{quote(department.pk.column)} = d.{quote(audit.get_field('department').column)} "
+        f"WHERE d.{quote(audit.get_field('company').column)} = %s "
+        f"AND d.{quote(audit.get_field('department').column)} = %s AND d.{quote(audit.pk.column)} = %s {lock}"
+    )
 
 
 def answer_of(*, audit, question_id):
@@ -700,7 +726,7 @@ def answer_of(*, audit, question_id):
         question_id = int(question_id)
     except (TypeError, ValueError):
         return None, None
-    if not 0 < question_id < 2**63:  # no such id (and SQLite takes no larger integer)
+    if not sqlrows.is_id(question_id):
         return None, None
     with connection.cursor() as cursor:
         cursor.execute(_answer_of_statement(connection.vendor), [*audit_questions_params(audit), question_id])

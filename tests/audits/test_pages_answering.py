@@ -9,7 +9,7 @@ from django_scopes import scope
 from accounts.models import Role
 from audits import services
 from audits.models import Answer, QuestionKind
-from tests.audits.page_helpers import audit_url, first_question, full_answers, head_of, questions_of
+from tests.audits.page_helpers import audit_url, first_question, full_answers, head_of, questions_of, url
 from tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,12 +143,21 @@ def test_autosave_refuses_a_score_out_of_range_with_field_errors(alpha, sales_au
     assert response.json()["errors"]["scale_value"] == ["Choose a score from 1 to 5."]
 
 
-@pytest.mark.parametrize("question_id", ["", "abc", "999999", "1\x00"])
+@pytest.mark.parametrize("question_id", ["", "abc", "999999", "1\x00", "-1", str(2**63), "9" * 30])
 def test_autosave_refuses_junk_question_ids(alpha, sales_audit, client_for, question_id):
     client = client_for(alpha.member(Role.DEPARTMENT_HEAD))
     response = client.post(audit_url("answer_save", sales_audit), {"question": question_id})
     assert response.status_code == 400
     assert "question" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("audit_pk", [999999, 2**63, 10**30])
+def test_autosave_on_an_audit_that_does_not_exist_is_404(alpha, sales_audit, client_for, audit_pk):
+    question = first_question(sales_audit)
+    target = url("answer_save", alpha.company, audit_pk=audit_pk)
+    response = client_for(alpha.member(Role.DEPARTMENT_HEAD)).post(target, {"question": question.pk,
+                                                                           f"q{question.pk}-scale_value": "3"})
+    assert response.status_code == 404
 
 
 def test_autosave_refuses_a_question_of_another_company(alpha, beta, sales_audit, client_for):
