@@ -118,23 +118,71 @@ def message_id(notification):
     return f"<notification.{digest}@{domain}>"
 
 
-def send_notification_email(notification, *, before_handover=None):
+def send_notification_email(notification, *, before_handover=None, session=None):
     """Send one notification. `before_handover()` runs right before the message is handed over: after the SMTP
     server accepted sender and recipients, before DATA (other backends: before the send). If it raises,
-    nothing is handed over."""
+    nothing is handed over. With a MailSession the message goes over its open connection; without one, over a
+    connection of its own."""
     message = build_message(notification)
-    backend = mail.mailers.default
-    opened = backend.open()  # SMTP: connect, EHLO, login; the others open nothing or a file
-    try:
-        server = getattr(backend, "connection", None)
-        if before_handover is not None and callable(getattr(server, "data", None)):
-            server.data = announced(server.data, before_handover)
-        elif before_handover is not None:
-            before_handover()
-        backend.send_messages([message])
-    finally:
-        if opened:
-            backend.close()
+    if session is None:
+        with MailSession() as own:
+            own.send(message, before_handover=before_handover)
+    else:
+        session.send(message, before_handover=before_handover)
+
+
+class MailSession:
+    """One connection to the mail backend for many messages (a drain of the outbox): connect, EHLO and login
+    once instead of per message. After any error the connection is dropped and the next message opens a new
+    one (an SMTP conversation cut mid-message is in an unknown state); after MESSAGES_PER_CONNECTION it is
+    renewed, since servers limit messages per connection."""
+
+    MESSAGES_PER_CONNECTION = 100
+
+    def __init__(self):
+        self.backend = None
+        self.sent_on_connection = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def send(self, message, *, before_handover=None):
+        try:
+            server = getattr(self.connected(), "connection", None)
+            announce = before_handover is not None and callable(getattr(server, "data", None))
+            if announce:
+                server.data = announced(server.data, before_handover)  # this message only (removed below)
+            elif before_handover is not None:
+                before_handover()
+            try:
+                self.backend.send_messages([message])
+            finally:
+                if announce:
+                    vars(server).pop("data", None)
+            self.sent_on_connection += 1
+        except BaseException:
+            self.close()
+            raise
+
+    def connected(self):
+        """The backend with its connection open (renewed after MESSAGES_PER_CONNECTION messages)."""
+        if self.backend is not None and self.sent_on_connection >= self.MESSAGES_PER_CONNECTION:
+            self.close()
+        if self.backend is None:
+            self.backend = mail.mailers.default
+        self.backend.open()  # SMTP: connect, EHLO, login unless open; the others open nothing or a file
+        return self.backend
+
+    def close(self):
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except Exception:  # noqa: BLE001 – a broken connection is dropped either way
+                pass
+        self.backend, self.sent_on_connection = None, 0
 
 
 def announced(data, before_handover):

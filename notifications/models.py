@@ -162,9 +162,10 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["company", "status", "due_at"], name="notification_due"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            # The sweep's scan over every company: only the few rows still planned or being sent are indexed.
-            models.Index(fields=["enqueued_at"], condition=models.Q(status__in=["planned", "sending"]),
-                         name="notification_in_flight"),
+            # The drains' and the sweep's scan over every company (services.sendable), earliest due first: only
+            # the few rows still planned or being sent are indexed.
+            models.Index(fields=["due_at", "id"], condition=models.Q(status__in=["planned", "sending"]),
+                         name="notification_sendable"),
         ]
 
     def __str__(self):

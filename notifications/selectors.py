@@ -164,19 +164,3 @@ def factor_moves(*, company, limit=3):
 
 def members_by_id(*, company, ids):
     return {m.pk: m for m in Membership.objects.filter(company=company, pk__in=ids).select_related("user")}
-
-
-def due_notification_ids(*, companies, now, enqueue_stale, abandoned, max_attempts, limit):
-    """Planned rows whose time has come and that are not already queued, plus rows a dead worker left
-    (`abandoned`: the services' condition for them)."""
-    return list(
-        Notification.objects.filter(company__in=companies)
-        .filter(
-            Q(status=Status.PLANNED, due_at__lte=now)
-            & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - enqueue_stale))
-            | abandoned & Q(attempts__lt=max_attempts)
-        )
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-

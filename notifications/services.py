@@ -42,10 +42,9 @@ RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 3600
 # A queued send that has not run after this long is queued again by the next tick (lost message, broker restart).
 ENQUEUE_STALE = datetime.timedelta(minutes=10)
-# The sweep (every NOTIFICATIONS_SWEEP_SECONDS) re-publishes a send queued this long ago and not sent: Redis may
-# have lost it. A duplicate message is harmless (the claim refuses it), so this can be short.
-QUEUE_STALE = datetime.timedelta(seconds=60)
-MAX_SWEEP_SENDS = 2000
+# A drain (outbox_drain) claims this many rows at a time, and works this long before handing over to a fresh task.
+DRAIN_BATCH = 5
+DRAIN_SECONDS = 20
 # A claim this old without a hand-over mark belongs to a dead worker; it may be claimed again. Only liveness
 # depends on it: the conditional hand-over mark keeps a slow first attempt from sending after a re-claim. Short,
 # so that a send whose worker was killed still goes out within two minutes of its due time.
@@ -58,7 +57,6 @@ DEFAULT_SMTP_TIMEOUT = 10  # config/settings EMAIL_TIMEOUT's default
 # Marking a row sent after the server accepted it: a few tries on fresh connections.
 MARK_TRIES = 4
 MARK_PAUSE_SECONDS = 0.5
-MAX_SENDS_PER_TICK = 500
 ASSIGNMENT_LOOKBACK = datetime.timedelta(days=2)
 ACTION_OVERDUE_LOOKBACK = datetime.timedelta(days=14)
 DIGEST_LOOKBACK = datetime.timedelta(hours=24)
@@ -307,15 +305,15 @@ STOPPED_AFTER_HANDOVER = ("The worker stopped after handing the message to the m
 
 
 def enqueue_due(*, companies, now):
-    """Mark the due rows as queued and publish their send tasks after the transaction commits (one producer for
-    the batch). At most MAX_SENDS_PER_TICK per company in the batch; the rest go at the next look."""
-    ids = selectors.due_notification_ids(companies=companies, now=now, enqueue_stale=ENQUEUE_STALE,
-                                         abandoned=abandoned_sending(now=now), max_attempts=MAX_ATTEMPTS,
-                                         limit=MAX_SENDS_PER_TICK * len(companies))
-    if ids:
-        Notification.objects.filter(company__in=companies, pk__in=ids).update(enqueued_at=now)
-        transaction.on_commit(lambda: publish_sends(ids))
-    return ids
+    """Mark the companies' due rows as queued (so the tick does not look at them again) and wake the drains after
+    the transaction commits; the drains take the rows from the outbox. Returns the number of rows marked."""
+    marked = Notification.objects.filter(
+        Q(company__in=companies, status=Status.PLANNED, due_at__lte=now)
+        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - ENQUEUE_STALE))
+    ).update(enqueued_at=now)
+    if marked:
+        transaction.on_commit(wake_drains)
+    return marked
 
 
 # ---------------------------------------------------------------- the tick: only companies with due work
@@ -459,7 +457,7 @@ def publish_sends(ids):
 #      the server has accepted sender and recipients) the attempt records `handed_over_at`, committed, and only
 #      if the row is still its own (same attempt id). If it is not, the attempt stops without sending.
 #   3. after the server accepts, the row is marked "sent", reconnecting to the database if the connection died.
-# A row stuck in "sending" is decided by the sweep (`notifications_sweep`):
+# A row stuck in "sending" becomes sendable again (`abandoned_sending`), and the next drain claims it:
 #   * no hand-over mark, claimed more than SENDING_STALE ago: that attempt provably sent nothing (it would
 #     have had to commit the mark first, and a later mark by it fails on the new attempt id), so it is
 #     claimed again and sent;
@@ -523,18 +521,29 @@ def notification_claim(*, notification_id, now):
 def notification_deliver(*, notification_id, now=None):
     """Claim one notification, decide whether it is still wanted, send it; report what happened."""
     now = now or timezone.now()
-    if notification_claim(notification_id=notification_id, now=now) is None:
+    attempt = notification_claim(notification_id=notification_id, now=now)
+    if attempt is None:
         return Outcome("not_claimed")
-    with scopes_disabled():  # the row was just claimed by id; its company scope is entered right below
-        notification = Notification.objects.select_related(
+    return deliver_claimed(claimed_rows([notification_id], attempt=attempt)[0], now=now)
+
+
+def claimed_rows(ids, *, attempt):
+    """The rows of `ids` this attempt holds, with everything an email needs (one query)."""
+    # Cross-tenant by nature: the rows were just claimed by id; each one's company scope is entered to send it.
+    with scopes_disabled():
+        return list(Notification.objects.select_related(
             "company", "recipient__user", "audit__department__head__user", "audit__round", "action_item",
-        ).get(pk=notification_id)
+        ).filter(pk__in=ids, status=Status.SENDING, attempt_id=attempt).order_by("due_at", "pk"))
+
+
+def deliver_claimed(notification, *, now, session=None):
+    """Send a row this attempt holds, or skip it when it is no longer wanted."""
     with scope(company=notification.company):
         reason = skip_reason_for(notification)
         if reason:
             finish(notification, status=Status.SKIPPED, skip_reason=reason)
             return Outcome("skipped")
-        return send_claimed(notification, now=now)
+        return send_claimed(notification, now=now, session=session)
 
 
 def skip_reason_for(notification):
@@ -554,15 +563,16 @@ def skip_reason_for(notification):
     return ""
 
 
-def send_claimed(notification, *, now):
+def send_claimed(notification, *, now, session=None):
     from .emails import send_notification_email
 
     try:
-        send_notification_email(notification, before_handover=lambda: mark_handed_over(notification))
+        send_notification_email(notification, before_handover=lambda: mark_handed_over(notification),
+                                session=session)
     except ClaimLost:
         return Outcome("not_claimed")
     except DatabaseError:
-        raise  # the hand-over mark failed: nothing was sent; the task retries, the sweep re-claims
+        raise  # the hand-over mark failed: nothing was sent; the task retries, or a drain re-claims
     except PERMANENT_SMTP_ERRORS as exc:
         return record_failure(notification, exc)
     except TRANSIENT_SMTP_ERRORS as exc:
@@ -599,7 +609,7 @@ def mark_sent(notification):
                            notification.pk, attempt, exc)
             connection.close()  # the next query opens a fresh connection
             time.sleep(MARK_PAUSE_SECONDS * attempt)
-    logger.error("notification %s was accepted by SMTP but could not be marked sent; the sweep sends it again "
+    logger.error("notification %s was accepted by SMTP but could not be marked sent; a drain sends it again "
                  "(same Message-ID) once its hand-over is stale", notification.pk)
     return False
 
@@ -644,36 +654,104 @@ def finish(notification, **fields):
         setattr(notification, name, value)
 
 
+# ---------------------------------------------------------------- draining the outbox
+#
+# The outbox, not the broker, is the queue. A drain (tasks.drain_outbox) claims the earliest sendable rows of every
+# company straight from the table, DRAIN_BATCH at a time (FOR UPDATE SKIP LOCKED: drains running at once take
+# different rows and never wait on each other), and sends them over one SMTP connection, each through the
+# protocol above (hand-over mark, sent mark). Broker messages only wake drains: the tick's due work wakes them
+# when it queues rows, the sweep whenever anything is sendable, so a wake Redis loses costs at most one sweep
+# interval, and a lost message can never lose an email.
+
+def sendable(now):
+    """Rows a drain may claim now: planned and due, or left "sending" by a dead attempt with attempts left."""
+    return Q(due_at__lte=now) & (Q(status=Status.PLANNED) | abandoned_sending(now=now) & Q(attempts__lt=MAX_ATTEMPTS))
+
+
+def drain_claim(*, now):
+    """Claim up to DRAIN_BATCH sendable rows of any company, earliest due first: (their ids, the attempt id)."""
+    attempt = uuid.uuid4()
+    # Cross-tenant by nature: the drain serves every company's outbox; each row is sent in its own scope.
+    with scopes_disabled(), transaction.atomic():
+        ids = list(Notification.objects.filter(sendable(now))
+                   .select_for_update(skip_locked=True, of=("self",), no_key=True)
+                   .order_by("due_at", "pk").values_list("pk", flat=True)[:DRAIN_BATCH])
+        if ids:
+            # Conditional again: SQLite takes no row locks, and there a concurrent drain may have won a row.
+            Notification.objects.filter(sendable(now), pk__in=ids).update(
+                status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, attempt_id=attempt,
+                handed_over_at=None)
+    return ids, attempt
+
+
+def outbox_drain(*, seconds=DRAIN_SECONDS, clock=time.monotonic):
+    """Send sendable rows until none is left or `seconds` have passed: ({outcome: count}, more), `more` being
+    True when time ran out with rows perhaps left (the caller hands over to a fresh drain)."""
+    from .emails import MailSession
+
+    stop_at, outcomes = clock() + seconds, {}
+    with MailSession() as session:
+        while clock() < stop_at:
+            now = timezone.now()
+            ids, attempt = drain_claim(now=now)
+            if not ids:
+                return outcomes, False
+            for result in deliver_batch(claimed_rows(ids, attempt=attempt), now=now, session=session):
+                outcomes[result] = outcomes.get(result, 0) + 1
+    return outcomes, True
+
+
+def deliver_batch(rows, *, now, session):
+    """Deliver claimed rows in order; when the database connection dies, the rows not handed over yet are given
+    back at once (on a fresh connection) instead of waiting SENDING_STALE, and the error is raised."""
+    for position, notification in enumerate(rows):
+        try:
+            yield deliver_claimed(notification, now=now, session=session).result
+        except (OperationalError, InterfaceError):
+            release_unsent(rows[position:])
+            raise
+
+
+def release_unsent(rows):
+    """Give back claimed rows that provably were not handed over (no hand-over mark): planned again, the attempt
+    not counted. Best effort on a fresh connection; SENDING_STALE covers a failure here."""
+    if not rows or connection.in_atomic_block:
+        return
+    connection.close()
+    try:
+        with scopes_disabled():
+            Notification.objects.filter(pk__in=[row.pk for row in rows], status=Status.SENDING,
+                                        attempt_id=rows[0].attempt_id, handed_over_at__isnull=True) \
+                .update(status=Status.PLANNED, attempts=F("attempts") - 1, attempt_id=None, claimed_at=None)
+    except DatabaseError:
+        logger.warning("claimed notifications could not be given back; they are sendable again after %s",
+                       SENDING_STALE, exc_info=True)
+
+
+def wake_drains(count=None):
+    """Publish drain tasks (NOTIFICATIONS_DRAINS by default, one per email worker slot); a drain that finds
+    nothing ends after one query. False when the broker is unreachable (the next sweep wakes them)."""
+    from .tasks import drain_outbox, publish
+
+    for _ in range(count or settings.NOTIFICATIONS_DRAINS):
+        if not publish(drain_outbox):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- the sweep: the outbox is the source of truth
 
 def notifications_sweep(*, now=None):
-    """Every NOTIFICATIONS_SWEEP_SECONDS, across companies: re-publish what the broker lost and what a dead worker
-    left "sending" (before or after its hand-over), and fail dead attempts' rows that have no attempts left.
-    Returns (republished, failed)."""
+    """Every NOTIFICATIONS_SWEEP_SECONDS, across companies: fail dead attempts' rows that have no attempts left,
+    and wake the drains when anything is sendable (due and never sent because the broker lost its wake, a retry
+    whose time has come, a dead worker's claim). Returns (drains woken, failed)."""
     now = now or timezone.now()
     # Cross-tenant by nature: the sweep sees every company's outbox and only touches in-flight rows.
     with scopes_disabled(), transaction.atomic():
-        ids = lost_send_ids(now=now)
-        if ids:
-            Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
-            transaction.on_commit(lambda: publish_sends(ids))
         failed = fail_abandoned(now=now)
-    return len(ids), failed
-
-
-def lost_send_ids(*, now):
-    """Rows queued more than QUEUE_STALE ago and still not sent: planned and due, or left "sending" by an attempt
-    that died (abandoned_sending). Locked in primary-key order (the lock order of audits.services), skipping rows
-    a worker holds right now; a second sweep (two beats) takes other rows or none."""
-    stale = now - QUEUE_STALE
-    planned = Q(status=Status.PLANNED, due_at__lte=now) & (
-        Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True, due_at__lt=stale))  # never queued: broker was down
-    abandoned = abandoned_sending(now=now) & Q(attempts__lt=MAX_ATTEMPTS, enqueued_at__lt=stale)
-    return list(
-        Notification.objects.filter(planned | abandoned)
-        .select_for_update(skip_locked=True, of=("self",), no_key=True)
-        .order_by("pk").values_list("pk", flat=True)[:MAX_SWEEP_SENDS]
-    )
+        waiting = Notification.objects.filter(sendable(now)).exists()
+    woken = settings.NOTIFICATIONS_DRAINS if waiting and wake_drains() else 0
+    return woken, failed
 
 
 def notification_retry(*, notification):

@@ -21,6 +21,7 @@ from .services import (
     notification_deliver,
     notifications_plan,
     notifications_sweep,
+    outbox_drain,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,11 +117,26 @@ def send_notification(self, notification_id):
     return outcome.result
 
 
+# No acks_late: a drain killed mid-run needs no redelivery (its rows become sendable again by themselves and the
+# next sweep wakes new drains). A lost database connection retries: the rows it held were given back first.
+@app.task(ignore_result=True, autoretry_for=DATABASE_CONNECTION_ERRORS, max_retries=5, retry_backoff=1,
+          retry_backoff_max=10, retry_jitter=True)
+def drain_outbox():
+    """Send what the outbox holds, every company's, earliest due first (services.outbox_drain); when its time is
+    up with rows perhaps left, a fresh drain takes over."""
+    fresh_database_connection()
+    outcomes, more = outbox_drain()
+    if more:
+        publish(drain_outbox)
+    return outcomes
+
+
 @app.task(acks_late=True, ignore_result=True, max_retries=3, autoretry_for=DATABASE_CONNECTION_ERRORS,
           retry_backoff=True)
 def notifications_sweep_task():
-    """Beat, every NOTIFICATIONS_SWEEP_SECONDS: the outbox decides what still has to go out (lost broker
-    messages are published again, dead workers' sends are settled); see services.notifications_sweep."""
+    """Beat, every NOTIFICATIONS_SWEEP_SECONDS: the outbox decides what still has to go out (drains are woken
+    for rows the broker lost or a dead worker left, rows out of attempts are failed); see
+    services.notifications_sweep."""
     fresh_database_connection()
-    republished, settled = notifications_sweep()
-    return republished + settled
+    woken, failed = notifications_sweep()
+    return woken + failed

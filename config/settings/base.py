@@ -243,6 +243,7 @@ TASK_QUEUES = ("planning", "email", "exports", "imports")
 CELERY_TASK_DEFAULT_QUEUE = "planning"
 CELERY_TASK_ROUTES = {
     "notifications.tasks.send_notification": {"queue": "email"},
+    "notifications.tasks.drain_outbox": {"queue": "email"},
     "*.send_*": {"queue": "email"},
     "*export*": {"queue": "exports"},
     "*import*": {"queue": "imports"},
@@ -251,6 +252,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # All periodic work lives here, in one place (see README, "Schedule").
 NOTIFICATIONS_TICK_SECONDS = env.int("NOTIFICATIONS_TICK_SECONDS", default=30)
 NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=30)
+# Drains woken at once (notifications.services.wake_drains): about the number of email worker processes.
+NOTIFICATIONS_DRAINS = env.int("NOTIFICATIONS_DRAINS", default=4)
 CELERY_BEAT_SCHEDULE: dict = {
     # One tick for every tenant: opens due rounds, marks overdue audits, plans and sends reminders.
     # It fans out one small task per company; every step is idempotent, so a second beat doubles nothing.

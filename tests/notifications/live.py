@@ -159,3 +159,21 @@ def wait_until(predicate, timeout=60, interval=0.2):
             return True
         time.sleep(interval)
     return predicate()
+
+
+def queued_drains(broker_url):
+    """How many drain tasks wait on any queue of the broker."""
+    from kombu import Connection
+
+    count = 0
+    for name in ("celery", "email", "planning"):  # wherever the routing of the day sends it
+        with Connection(broker_url) as conn:
+            queue = conn.SimpleQueue(name, no_ack=True)
+            while True:
+                try:
+                    message = queue.get(timeout=0.3)
+                except queue.Empty:
+                    break
+                count += message.headers.get("task") == "notifications.tasks.drain_outbox"
+            queue.close()
+    return count

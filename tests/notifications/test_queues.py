@@ -22,6 +22,7 @@ def test_sends_go_to_the_email_queue_and_the_tick_s_work_to_planning():
         return app.amqp.router.route({}, name)["queue"].name
 
     assert queue_of("notifications.tasks.send_notification") == "email"
+    assert queue_of("notifications.tasks.drain_outbox") == "email"
     assert queue_of("notifications.tasks.notifications_tick") == "planning"
     assert queue_of("notifications.tasks.due_work_for_companies") == "planning"
     assert set(settings.TASK_QUEUES) == {"email", "planning", "exports", "imports"}
@@ -53,6 +54,6 @@ def test_a_planning_worker_and_an_email_worker_each_take_only_their_queue(alpha)
     with scopes_disabled():
         assert Notification.objects.filter(kind=Kind.ROUND_OPENED, status=Status.SENT).count() == 1
     assert ran(planning, "notifications.tasks.due_work_for_companies")
-    assert not ran(planning, "notifications.tasks.send_notification")
-    assert ran(email, "notifications.tasks.send_notification")
+    assert not ran(planning, "notifications.tasks.drain_outbox")
+    assert ran(email, "notifications.tasks.drain_outbox")
     assert not ran(email, "notifications.tasks.due_work_for_companies")

@@ -1,5 +1,6 @@
-"""One email per reminder across crashes: a stable Message-ID, the hand-over mark, and the sweep that decides
-what a dead worker left; lost broker messages are published again; a dropped database connection is survived."""
+"""One email per reminder across crashes: a stable Message-ID, the hand-over mark, and the drains (woken by the
+sweep) that take what a dead worker left; a lost broker message loses no email; a dropped database connection is
+survived."""
 
 import datetime
 import smtplib
@@ -7,6 +8,7 @@ from unittest import mock
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
@@ -46,11 +48,12 @@ def smtp_to(port):
 
 @pytest.fixture
 def sweep(django_capture_on_commit_callbacks):
-    """One run of the beat's sweep, with the sends it publishes run in-process (eager)."""
+    """One run of the beat's sweep, with the drains it wakes run in-process (eager): (drains woken?, failed)."""
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            return services.notifications_sweep()
+            woken, failed = services.notifications_sweep()
+        return woken > 0, failed
 
     return run
 
@@ -101,11 +104,11 @@ def test_a_worker_dying_after_the_server_accepted_is_sent_again_once_with_the_sa
         assert row.status == Status.SENDING and row.handed_over_at is not None
 
         backdate(notification, claimed_at=5, enqueued_at=5)  # the claim is stale, the hand-over is fresh
-        assert sweep() == (0, 0)
+        assert sweep() == (False, 0)
         assert tasks.send_notification(notification.pk) == "not_claimed"
         backdate(notification, handed_over_at=2)  # past handover_stale(): that attempt is dead
-        assert sweep() == (1, 0)
-        assert sweep() == (0, 0)
+        assert sweep() == (True, 0)
+        assert sweep() == (False, 0)
         assert tasks.send_notification(notification.pk) == "not_claimed"
         assert len(inbox.messages) == 2
         first, second = message_ids(inbox)
@@ -131,7 +134,7 @@ def test_a_worker_dying_between_the_hand_over_mark_and_data_loses_nothing(alpha,
         assert inbox.messages == []
         assert reload(notification).handed_over_at is not None
         backdate(notification, claimed_at=2, enqueued_at=2, handed_over_at=2)
-        assert sweep() == (1, 0)
+        assert sweep() == (True, 0)
         assert len(inbox.messages) == 1
     assert reload(notification).status == Status.SENT
 
@@ -145,11 +148,11 @@ def test_a_hand_over_younger_than_six_smtp_timeouts_is_left_to_its_slow_worker(a
         "OPTIONS": {"host": "127.0.0.1", "port": smtp.port, "timeout": 30},  # 6 × 30 s = 3 minutes
     }}):
         assert services.handover_stale() == datetime.timedelta(minutes=3)
-        assert sweep() == (0, 0)
+        assert sweep() == (False, 0)
         assert tasks.send_notification(notification.pk) == "not_claimed"
         assert inbox.messages == []
         backdate(notification, handed_over_at=3.5)
-        assert sweep() == (1, 0)
+        assert sweep() == (True, 0)
         assert len(inbox.messages) == 1
     assert reload(notification).status == Status.SENT
 
@@ -160,7 +163,7 @@ def test_a_stale_hand_over_out_of_attempts_is_failed_as_unknown_not_recorded_as_
     with scopes_disabled():
         Notification.objects.filter(pk=notification.pk).update(attempts=services.MAX_ATTEMPTS)
     backdate(notification, claimed_at=3, enqueued_at=3, handed_over_at=3)
-    assert sweep() == (0, 1)
+    assert sweep() == (False, 1)
     row = reload(notification)
     assert row.status == Status.FAILED and row.last_error == services.STOPPED_AFTER_HANDOVER
     assert mail.outbox == []
@@ -172,7 +175,7 @@ def test_a_worker_dying_before_the_hand_over_is_sent_by_the_sweep_exactly_once(a
     assert first is not None  # ... and the worker died right after its claim
     backdate(notification, claimed_at=3, enqueued_at=3)
     with live.smtp_server() as (smtp, inbox), smtp_to(smtp.port):
-        assert sweep() == (1, 0)
+        assert sweep() == (True, 0)
         assert len(inbox.messages) == 1
         row = reload(notification)
         assert (row.status, row.attempts) == (Status.SENT, 2)
@@ -181,7 +184,7 @@ def test_a_worker_dying_before_the_hand_over_is_sent_by_the_sweep_exactly_once(a
         late.status, late.attempt_id = Status.SENDING, first
         with scope(company=alpha.company):
             assert services.send_claimed(late, now=timezone.now()).result == "not_claimed"
-        assert sweep() == (0, 0)
+        assert sweep() == (False, 0)
     assert len(inbox.messages) == 1
     assert inbox.messages[0].content.count(b"Message-ID: <notification.") == 1
 
@@ -190,67 +193,53 @@ def test_a_claim_that_is_still_fresh_is_left_alone_by_the_sweep(alpha, sweep):
     notification = planned_for(alpha)
     services.notification_claim(notification_id=notification.pk, now=timezone.now())
     backdate(notification, enqueued_at=5)
-    assert sweep() == (0, 0)
+    assert sweep() == (False, 0)
     assert mail.outbox == []
 
 
 # ---------------------------------------------------------------- lost broker messages
 
-def test_a_queued_send_whose_broker_message_was_lost_is_published_again_by_the_sweep_and_sent_once(alpha, sweep):
+def test_due_sends_whose_wake_was_lost_are_sent_once_by_the_drains_the_sweep_wakes(alpha, sweep):
     lost = planned_for(alpha)
     recent = planned_for(alpha, key="recent")
-    backdate(lost, enqueued_at=1.5)  # queued 90 s ago, the message never arrived
-    backdate(recent, enqueued_at=0.25)  # queued 15 s ago: may still be on its way
-    assert sweep() == (1, 0)
-    assert [m.to for m in mail.outbox] == [["head@alpha.test"]]
-    assert (reload(lost).status, reload(recent).status) == (Status.SENT, Status.PLANNED)
-    assert sweep() == (0, 0)
-    assert len(mail.outbox) == 1
+    backdate(lost, enqueued_at=1.5)  # queued 90 s ago, the wake never arrived
+    backdate(recent, enqueued_at=0.25)  # queued 15 s ago: due all the same, so it goes too
+    assert sweep() == (True, 0)
+    assert [m.to for m in mail.outbox] == [["head@alpha.test"], ["head@alpha.test"]]
+    assert (reload(lost).status, reload(recent).status) == (Status.SENT, Status.SENT)
+    assert sweep() == (False, 0)
+    assert len(mail.outbox) == 2
 
 
-def test_a_send_never_queued_because_the_broker_was_down_is_published_by_the_sweep(alpha, sweep):
+def test_a_send_never_queued_because_the_broker_was_down_is_sent_after_the_sweep(alpha, sweep):
     waiting = planned_for(alpha)
     backdate(waiting, due_at=2)  # enqueued_at stays empty: the publish failed and reset it
-    assert sweep() == (1, 0)
+    assert sweep() == (True, 0)
     assert reload(waiting).status == Status.SENT
 
 
-def queued_ids(broker_url):
-    """The notification ids of the send tasks waiting on any queue of the broker."""
-    from kombu import Connection
-
-    ids = []
-    for name in ("celery", "email", "planning"):  # wherever the routing of the day sends it
-        with Connection(broker_url) as conn:
-            queue = conn.SimpleQueue(name, no_ack=True)
-            while True:
-                try:
-                    message = queue.get(timeout=0.3)
-                except queue.Empty:
-                    break
-                if message.headers.get("task") == "notifications.tasks.send_notification":
-                    ids.append(message.decode()[0][0])
-            queue.close()
-    return ids
+def test_a_send_not_due_yet_wakes_no_drain(alpha, sweep):
+    later = planned_for(alpha)
+    with scopes_disabled():
+        Notification.objects.filter(pk=later.pk).update(due_at=timezone.now() + datetime.timedelta(minutes=5))
+    assert sweep() == (False, 0)
+    assert reload(later).status == Status.PLANNED and mail.outbox == []
 
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_sends_lost_in_a_redis_restart_without_persistence_are_queued_again_by_the_sweep(alpha):
+def test_sends_whose_wake_was_lost_in_a_redis_restart_without_persistence_go_out_after_the_sweep(alpha):
     notification = planned_for(alpha)
     with live.redis_server() as redis, live.celery_using(redis.url):
-        services.publish_sends([notification.pk])
-        with scopes_disabled():
-            Notification.objects.filter(pk=notification.pk).update(enqueued_at=timezone.now())
+        assert services.wake_drains()
         redis.stop()
-        redis.start()  # no AOF, no snapshot: the queued message is gone
-        assert queued_ids(redis.url) == []
-        backdate(notification, enqueued_at=1.5)
-        assert services.notifications_sweep() == (1, 0)
-        assert queued_ids(redis.url) == [notification.pk]
-    assert tasks.send_notification(notification.pk) == "sent"  # what the worker does with that message
-    assert tasks.send_notification(notification.pk) == "not_claimed"
-    assert len(mail.outbox) == 1
+        redis.start()  # no AOF, no snapshot: the queued wakes are gone
+        assert live.queued_drains(redis.url) == 0
+        assert services.notifications_sweep() == (settings.NOTIFICATIONS_DRAINS, 0)
+        assert live.queued_drains(redis.url) == settings.NOTIFICATIONS_DRAINS
+    assert tasks.drain_outbox() == {"sent": 1}  # what the worker does with the first of them
+    assert tasks.drain_outbox() == {}
+    assert [m.to for m in mail.outbox] == [[notification.recipient.user.email]]
 
 
 # ---------------------------------------------------------------- a terminated database connection
@@ -316,7 +305,7 @@ def test_a_claim_without_hand_over_and_out_of_attempts_is_failed_by_the_sweep(al
     with scopes_disabled():
         Notification.objects.filter(pk=notification.pk).update(attempts=services.MAX_ATTEMPTS)
     backdate(notification, claimed_at=3, enqueued_at=3)
-    assert sweep() == (0, 1)
+    assert sweep() == (False, 1)
     row = reload(notification)
     assert row.status == Status.FAILED and "no attempts are left" in row.last_error
     assert mail.outbox == []

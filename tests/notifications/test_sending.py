@@ -6,16 +6,18 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from notifications import services
 from notifications.models import Kind, Notification, NotificationPreference, SkipReason, Status
-from notifications.tasks import send_notification
+from notifications.tasks import drain_outbox, send_notification
 
 from .conftest import TUESDAY_10_MSK
 
@@ -168,7 +170,7 @@ def test_an_optional_email_turned_off_is_skipped_but_shown_in_app(alpha, planned
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
 def test_a_rolled_back_planning_enqueues_nothing(alpha, open_audit, django_capture_on_commit_callbacks):
     open_audit()
-    with mock.patch.object(send_notification, "apply_async") as publish, \
+    with mock.patch.object(drain_outbox, "apply_async") as publish, \
             django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic(), scope(company=alpha.company):
             services.notifications_plan(company=alpha.company)
@@ -180,26 +182,28 @@ def test_a_rolled_back_planning_enqueues_nothing(alpha, open_audit, django_captu
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
-def test_a_committed_planning_enqueues_one_send_per_row(alpha, open_audit, django_capture_on_commit_callbacks):
+def test_a_committed_planning_marks_its_rows_queued_and_wakes_the_drains(alpha, open_audit,
+                                                                        django_capture_on_commit_callbacks):
     open_audit()
-    with mock.patch.object(send_notification, "apply_async") as publish, \
+    with mock.patch.object(drain_outbox, "apply_async") as publish, \
             django_capture_on_commit_callbacks(execute=True), scope(company=alpha.company):
         services.notifications_plan(company=alpha.company)
     with scopes_disabled():
         [row] = Notification.objects.all()
-    publish.assert_called_once_with(args=[row.pk])
+    assert row.enqueued_at == timezone.now()
+    assert publish.call_count == settings.NOTIFICATIONS_DRAINS
     assert mail.outbox == []  # the publish was intercepted: nothing sent in the request
 
 
 @time_machine.travel(TUESDAY_10_MSK, tick=False)
-def test_queued_rows_are_not_queued_again_until_stale(alpha, open_audit, django_capture_on_commit_callbacks):
+def test_queued_rows_do_not_wake_the_drains_again_until_stale(alpha, open_audit, django_capture_on_commit_callbacks):
     open_audit()
-    with mock.patch.object(send_notification, "apply_async") as publish, scope(company=alpha.company):
+    with mock.patch.object(drain_outbox, "apply_async") as publish, scope(company=alpha.company):
         for _ in range(2):
             with django_capture_on_commit_callbacks(execute=True):
                 services.notifications_plan(company=alpha.company)
-        assert publish.call_count == 1
+        assert publish.call_count == settings.NOTIFICATIONS_DRAINS
         with time_machine.travel(TUESDAY_10_MSK + services.ENQUEUE_STALE + datetime.timedelta(seconds=1)), \
                 django_capture_on_commit_callbacks(execute=True):
             services.notifications_plan(company=alpha.company)
-    assert publish.call_count == 2  # a lost message is queued again by a later tick
+    assert publish.call_count == 2 * settings.NOTIFICATIONS_DRAINS  # still unsent: a later tick wakes them again

@@ -54,7 +54,7 @@ class Ledger:
 
 def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, handover_stale=None, kills=()):
     """Match messages to outbox rows by recipient. `rows`: dicts with email, due, claimed, handed_over, sent (epoch
-    seconds or None), status and message_id. A row still "sending" may yet be sent by the app's sweep, so it is
+    seconds or None), status and message_id. A row still "sending" may yet be sent by a drain the sweep wakes, so it is
     pending, not lost, while it is within the app's recovery window before `now`: claimed less than `sending_stale`
     seconds ago without a hand-over, or handed over less than `handover_stale` seconds ago (the app sends a stale
     hand-over again). `kills`: epoch seconds of the worker kills, which explain a second copy with the row's own
@@ -95,7 +95,7 @@ def email_ledger(*, recipients, rows, messages, now=None, sending_stale=None, ha
 
 
 def recoverable(row, *, now, sending_stale, handover_stale):
-    """A row a killed attempt holds that the app's sweep will still send, judged by its own stale ages."""
+    """A row a killed attempt holds that a drain will still send, judged by the app's own stale ages."""
     if row["status"] != "sending":
         return False
     if row.get("handed_over"):
