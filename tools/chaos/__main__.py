@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import glob
 import hashlib
+import json
 import logging
 import os
 import re
@@ -296,9 +297,18 @@ def run(stack, args, profile, env, run_dir):
                                 "app": count_in_logs(run_dir, ("web", "worker", "beat"), "DeadlockDetected")})
 
 
+def write_samples(path, samples):
+    """Every request of the run, one JSON line each (start, kind, status, ms), to study a run's tail afterwards."""
+    with path.open("w", encoding="utf-8") as out:
+        for sample in samples:
+            out.write(json.dumps({"at": sample.at, "kind": sample.kind, "status": sample.status,
+                                  "ms": round(sample.ms, 1)}) + "\n")
+
+
 def summarize(stack, args, profile, world, samples, load_started, run_dir, started, load_average, alone, *,
               deadlocks):
     messages = report.read_sink(stack.sink_path)
+    write_samples(run_dir / "requests.jsonl", samples + alone)
     wave = report.wave_window(world.recipients, messages)
     requests = report.request_stats(samples + alone, wave=wave)
     sending_stale, handover_stale = recovery_window(args)

@@ -29,11 +29,11 @@ CI_FAULTS = ("kill_worker_1", "kill_worker_2", "terminate_connections", "restart
 
 PROFILES = {
     # The beat starts with the stack and first ticks one interval later, near the start of the load.
-    # 2,000 rows leave at most 500 per company per tick: the wave lasts about four ticks, the faults span it.
+    # The 2,000 rows are queued by one tick and sent by the drains as fast as the workers go; the faults span it.
     # A head saves every 4–12 s (autosave while typing): about 25 requests/s offered, like the issue's mixed load.
     "long": Profile(name="long", heads=200, emails=2000, duration=300, drain=150, think=(4.0, 12.0), fault_every=10,
                     faults=CYCLE * 2),
-    # 300 emails go out within one tick, so the faults come thick, the kills first: a row a killed worker held is
+    # 300 emails go out within seconds of one tick, so the faults come thick, the kills first: a row a killed worker held is
     # recovered only after the app's SENDING_STALE (45 s) or, handed over to SMTP, its hand-over stale age (60 s),
     # plus one 30 s sweep; the drain (ended early once every row is settled) leaves time for both after a late kill.
     "ci": Profile(name="ci", heads=40, emails=300, duration=45, drain=100, fault_every=4, faults=CI_FAULTS,
