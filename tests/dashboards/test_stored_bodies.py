@@ -1,6 +1,8 @@
 """Stored response bodies: the data, summary and chart endpoints and the executive page's figures are sent as stored
 bytes on a read-model hit, and a committed change is read at once through each of them (never stale)."""
 
+import gzip
+import json
 import re
 
 import pytest
@@ -132,3 +134,36 @@ def test_the_stored_page_shows_the_filters_as_applied_for_every_reader(alpha, hi
     unfiltered = client_for(alpha.member(Role.EXECUTIVE)).get(page).content.decode()
     assert re.search(r'<input[^>]* name="from" type="text">', unfiltered)
     assert f'<option value="{sales.pk}">Sales</option>' in unfiltered
+
+
+GZIP_SURFACES = [("api-dashboard-data", {}), ("api-dashboard-summary", {}),
+                 ("api-dashboard-chart", {"chart": "heatmap"})]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), GZIP_SURFACES)
+def test_a_client_accepting_gzip_gets_the_stored_body_compressed_and_the_same_json(alpha, history, api_client_for,
+                                                                                   name, kwargs):
+    api = api_client_for(alpha.member(Role.EXECUTIVE))
+    plain = api.get(url(alpha, name, **kwargs))
+    for _ in range(2):  # the first may store the body, the second reads it
+        packed = api.get(url(alpha, name, **kwargs), HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+        assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content)
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]  # shared caches keep both apart
+    assert packed["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(("header", "compressed"), [
+    ("gzip", True), ("x-gzip", True), ("br, gzip;q=0.5", True), ("*", True), ("*;q=0, gzip", True),
+    ("gzip;q=0", False), ("gzip;q=0, *", False), ("identity", False), ("br, zstd", False), ("gzip;q=oops", False),
+])
+def test_gzip_is_sent_only_when_the_accept_encoding_header_admits_it(alpha, history, api_client_for, header,
+                                                                     compressed):
+    api = api_client_for(alpha.member(Role.EXECUTIVE))
+    response = api.get(url(alpha, "api-dashboard-data"), HTTP_ACCEPT_ENCODING=header)
+    assert response.status_code == 200
+    assert (response.get("Content-Encoding") == "gzip") is compressed
+    body = gzip.decompress(response.content) if compressed else response.content
+    assert json.loads(body)["filters"] == {}
