@@ -8,18 +8,34 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
+from rest_framework.renderers import JSONRenderer
 
 from accounts.permissions import require_permission
 from accounts.url_templates import url_template
 from audits.models import Factor, FactorKey
 from audits.scoring import ACCOUNTABLE_WEIGHT
 
-from . import access, catalogue, exports, headlines, narrative, pdf, png, readmodel, selectors, services, story, tables
+from . import (
+    access,
+    api,
+    catalogue,
+    exports,
+    headlines,
+    narrative,
+    pdf,
+    png,
+    readmodel,
+    selectors,
+    services,
+    story,
+    tables,
+)
 from .filters import Filters, parse_filters, unfiltered
 from .models import DashboardSettings
 
@@ -29,6 +45,9 @@ def read_only(view):
     a request transaction would take the write lock."""
     return non_atomic_requests(require_safe(view))
 
+
+# What a JSON data block must escape to stay one (as django.utils.html.json_script): no "</script>", no "<!--".
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 EXECUTIVE_ORDER = ["system-index", "factors", "latest-vs-previous", "heatmap", "completion-rounds",
                    "completion-departments", "movers", "open-actions"]
@@ -103,7 +122,8 @@ def executive(request, company_slug):
     if filters is None:
         return render_filter_errors(request, "dashboards/executive.html", {"png_available": png_available}, form)
     figures_html = readmodel.body(
-        company=company, filters=filters, name=f"page:executive:png{int(png_available)}",
+        # v2: the fragment carries each chart's figure JSON (a fragment stored by older code would not).
+        company=company, filters=filters, name=f"page:executive:v2:png{int(png_available)}",
         render=lambda figures: executive_figures(company, filters, figures, png_available=png_available))
     if figures_html is None:
         return render(request, "dashboards/executive.html", {"empty": True, "steps": next_steps(company)})
@@ -122,6 +142,10 @@ def executive_figures(company, filters, figures, *, png_available):
     cards = chart_cards([(catalogue.COMPANY_CHARTS[n], catalogue.COMPANY_CHARTS[n].pick(overview))
                          for n in EXECUTIVE_ORDER], company=company, query=query,
                         api_name="api-dashboard-chart", export_name="dashboards:export", tables=False)
+    for card in cards:  # the chart API's JSON in the page: charts.js draws without a request per chart
+        chart = catalogue.COMPANY_CHARTS[card["name"]]
+        card["figure_json"] = figure_json(api.chart_payload(chart, chart.pick(overview), company),
+                                          f"figure-json-{chart.name}")
     sentences = narrative.headline_sentences(overview, extra=extra)
     form = parse_filters(query, company=company)
     form.is_valid()  # bound to valid filters: the fields show their cleaned values
@@ -137,6 +161,13 @@ def executive_figures(company, filters, figures, *, png_available):
         "scores_xlsx": api_url("dashboards:export", company, query, dataset="scores", fmt="xlsx"),
         "report_url": api_url("dashboards:report", company, query),
     }).encode()
+
+
+def figure_json(payload, element_id):
+    """A chart's payload as a JSON data block (never executed, so the CSP needs no inline script), rendered by the
+    API's own JSON renderer: the same bytes the chart endpoint sends, but for the escapes that keep the block one."""
+    text = JSONRenderer().render(payload).decode().translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text))  # noqa: S308
 
 
 @read_only

@@ -80,3 +80,16 @@ def test_new_company_sees_the_empty_state(chromium_page, live_server, alpha):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "dashboard_empty_state.png"), full_page=True)
     assert page.errors == []
+
+
+def test_executive_page_draws_its_charts_from_its_own_json_without_requesting_them(chromium_page, live_server, alpha):
+    demo.build(company=alpha.company, progress=lambda *args: None)
+    page = chromium_page
+    sign_in(page, live_server, alpha.user(Role.EXECUTIVE))
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/c/alpha/dashboard/")
+    wait_for_charts(page)
+    expect(page.locator(".chart-table table")).to_have_count(CHART_COUNT)
+    assert [url for url in requested if "/dashboard/charts/" in url] == []
+    assert page.errors == []

@@ -1,5 +1,6 @@
-/* Dashboards: draw every .chart[data-figure-url] with plotly.js from the API's figure JSON.
-   No inline script anywhere (strict CSP): URLs come from data- attributes. */
+/* Dashboards: draw every .chart[data-figure-url] with plotly.js from the API's figure JSON: the copy the page
+   carries in a JSON data block when the element names one (data-figure-json), else fetched from the URL.
+   No inline script anywhere (strict CSP): URLs and block ids come from data- attributes. */
 (function () {
   "use strict";
 
@@ -78,7 +79,21 @@
     holder.appendChild(t);
   }
 
+  function embedded(element) {
+    /* The page's own copy of the figure JSON (a data block the element names in data-figure-json), or null. */
+    var block = element.dataset.figureJson && document.getElementById(element.dataset.figureJson);
+    if (!block) { return null; }
+    try {
+      return JSON.parse(block.textContent);
+    } catch (error) {
+      if (window.console) { console.warn("dashboard chart", element.id, "embedded figure unreadable", error); }
+      return null;
+    }
+  }
+
   function load(element) {
+    var payload = embedded(element);
+    if (payload) { return Promise.resolve(payload); }
     return fetch(element.dataset.figureUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -103,8 +118,8 @@
   }
 
   function start() {
-    /* Every figure is requested at once (each is one read of the dashboards' read model, so a burst costs the
-       server little), before plotly.js has even been compiled (this script is deferred ahead of it), and the
+    /* Every figure the page does not carry is requested at once (each is one read of the dashboards' read model,
+       so a burst costs the server little), before plotly.js has even been compiled (this script is deferred ahead of it), and the
        charts are drawn one after another, top to bottom, once plotly.js is ready (DOMContentLoaded comes after
        every deferred script): the server's answers, the compiling and the drawing overlap instead of taking
        turns, and the first chart is still visible first. */
