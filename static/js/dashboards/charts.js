@@ -119,10 +119,10 @@
 
   function start() {
     /* Every figure the page does not carry is requested at once (each is one read of the dashboards' read model,
-       so a burst costs the server little), before plotly.js has even been compiled (this script is deferred ahead of it), and the
-       charts are drawn one after another, top to bottom, once plotly.js is ready (DOMContentLoaded comes after
-       every deferred script): the server's answers, the compiling and the drawing overlap instead of taking
-       turns, and the first chart is still visible first. */
+       so a burst costs the server little), before plotly.js has even been compiled (this script is deferred
+       ahead of it), and the charts are drawn one after another, top to bottom, once plotly.js is ready
+       (DOMContentLoaded comes after every deferred script): the server's answers, the compiling and the drawing
+       overlap instead of taking turns, and the first chart is still visible first. */
     var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-url]"));
     if (!charts.length) { return; }
     var loads = charts.map(function (element) {
