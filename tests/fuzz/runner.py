@@ -18,6 +18,7 @@ How a run works (`run_fuzz`):
 The result counts operations, calls of the test function (examples) and failures per role and operation.
 """
 
+import gzip
 import logging
 import os
 import time
@@ -92,8 +93,39 @@ class _SameConnection:
         signals.request_finished.connect(close_old_connections)
 
 
+class _InflatingClient:
+    """The WSGI app as an HTTP client sees it: a gzip-encoded body arrives inflated.
+
+    Schemathesis' WSGI transport sends requests' default `Accept-Encoding: gzip, deflate` but, unlike requests over
+    HTTP, hands the checks the body as sent. The dashboards API answers such clients with its stored gzip bodies
+    (tests/dashboards/test_stored_bodies.py); inflating here lets every check read what a client reads."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        answer = {}
+
+        def capture(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers, exc_info=exc_info)
+
+        chunks = self.app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        headers = answer["headers"]
+        if any(name.lower() == "content-encoding" and value == "gzip" for name, value in headers):
+            body = gzip.decompress(body)
+            headers = [(name, value) for name, value in headers
+                       if name.lower() not in ("content-encoding", "content-length")]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(answer["status"], headers, answer["exc_info"])
+        return [body]
+
+
 def load_schema():
-    app = get_wsgi_application()
+    app = _InflatingClient(get_wsgi_application())
     with _SameConnection():
         return schemathesis.openapi.from_wsgi(SCHEMA_PATH, app)
 

@@ -37,3 +37,16 @@ def test_a_non_conforming_answer_fails_its_check(me_case, monkeypatch, answer, m
     with pytest.raises(FailureGroup) as failure:  # one entry per failed check
         call_and_check(case, headers)
     assert message in str(failure.value)
+
+
+def test_a_gzip_encoded_answer_is_checked_as_the_client_reads_it(alpha):
+    """The WSGI transport asks for gzip as requests does; the stored dashboard bodies answer gzip-encoded, and the
+    checks read the inflated JSON (without inflating, every check fails to deserialize the body)."""
+    _token, raw = issue_token(alpha.member(Role.EXECUTIVE))
+    operation = load_schema()["/api/v1/companies/{company_slug}/dashboard/data/"]["GET"]
+    with _SameConnection():
+        case = operation.Case(path_parameters={"company_slug": alpha.company.slug})
+        headers = {"Authorization": f"Bearer {raw}", "Accept-Encoding": "gzip"}
+        call_and_check(case, headers)  # the first read stores the body
+        response = call_and_check(case, headers)
+    assert response.status_code == 200 and "story" in response.json()
