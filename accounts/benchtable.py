@@ -8,6 +8,8 @@ shared, loaded machine moves them and counts not: the table ends with the load a
 import os
 from dataclasses import dataclass
 
+from django.test.utils import CaptureQueriesContext
+
 
 @dataclass(frozen=True)
 class Row:
@@ -28,6 +30,22 @@ class Row:
 
 
 ROWS = []
+
+
+class CountedQueries(CaptureQueriesContext):
+    """CaptureQueriesContext that cannot under-count: Django logs only a connection's last 9,000 queries, and once
+    that log is full the stock context counts the queries between two equal lengths, 0. The log is emptied on
+    entry, and a block that ran more queries than the log holds raises instead of reporting a wrong count."""
+
+    def __enter__(self):
+        self.connection.queries_log.clear()
+        return super().__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        super().__exit__(exc_type, exc_value, traceback)
+        if exc_type is None and self.final_queries >= self.connection.queries_log.maxlen:
+            raise RuntimeError(f"the block ran {self.connection.queries_log.maxlen:,} queries or more, more than "
+                               "Django logs: count it in smaller blocks")
 
 
 def add(figure, *, value, target, sense="≤", unit="", timing=False, note=""):

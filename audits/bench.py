@@ -13,7 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
@@ -64,7 +64,7 @@ CPU = []  # CPU milliseconds of this process for each timed POST of the current 
 
 def timed(client, target, data=None):
     """(milliseconds, response) of one POST; its query count goes to QUERIES."""
-    with CaptureQueriesContext(connection) as captured:
+    with benchtable.CountedQueries(connection) as captured:
         started, cpu = time.perf_counter(), time.process_time()
         response = client.post(target, data or {})
         elapsed = (time.perf_counter() - started) * 1000

@@ -9,7 +9,6 @@ import time
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -168,7 +167,7 @@ def measure(action, runs):
     action()
     timings, queries = [], 0
     for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
+        with benchtable.CountedQueries(connection) as captured:
             start = time.perf_counter()
             action()
             timings.append((time.perf_counter() - start) * 1000)
@@ -304,9 +303,12 @@ def add_table_rows(rows, *, api_floor):
     for name, bound in TARGETS.items():
         _name, ms, _queries, _raw, beyond_ms, select_ms, _size = by_name[name]
         floor = "API" if name != "full HTML page" else "page"
+        # A stored body sent as it is can cost less than the floor request (which serializes its own data): the
+        # time beyond the floor is then below zero and counted as 0, with the measured difference in the note.
+        cheaper = " — less than the floor, counted as 0" if beyond_ms < 0 else ""
         benchtable.add(f"dashboards {size}: ({name} − {floor} floor) / read-model read",
-                       value=beyond_ms / select_ms, target=bound, unit="×", timing=True,
-                       note=f"PASS/FAIL on the ratio beyond the {floor} floor ({beyond_ms:.2f} ms); plain "
+                       value=max(beyond_ms, 0.0) / select_ms, target=bound, unit="×", timing=True,
+                       note=f"PASS/FAIL on the ratio beyond the {floor} floor ({beyond_ms:.2f} ms{cheaper}); plain "
                             f"{name} / read-model read = {ms / select_ms:.2f}×; read-model read = raw SELECT of "
                             f"its stored body, {select_ms:.2f} ms")
     ms, raw_all_ms = by_name["data endpoint"][1], by_name["raw SQL (all dashboard aggregates)"][1]
@@ -336,7 +338,7 @@ def demo_query_counts(stdout):
                    else f"/c/{company.slug}/dashboard/{tail}")
             counts = []
             for _ in range(2):
-                with CaptureQueriesContext(connection) as captured:
+                with benchtable.CountedQueries(connection) as captured:
                     assert client.get(url).status_code == 200, url
                 counts.append(len(captured))
             stdout.write(f"demo {name}: {counts[0]} queries on the first read (computes the read model), "

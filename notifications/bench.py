@@ -13,7 +13,7 @@ import time
 from unittest import mock
 
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -81,7 +81,7 @@ def build_quiet_companies(*, count, now, tag):
 
 def plan_queries(company, now):
     connection.queries_log.clear()  # the debug log keeps 9,000 queries: a fuller one breaks the count
-    with scope(company=company), CaptureQueriesContext(connection) as queries:
+    with scope(company=company), benchtable.CountedQueries(connection) as queries:
         notifications_plan(company=company, now=now)
     return len(queries)
 
@@ -173,7 +173,7 @@ def run_tick(now):
     connection.queries_log.clear()
     with mock.patch.object(tasks.due_work_for_companies, "apply_async",
                            side_effect=lambda args, **kwargs: handed_out.append(args[0])), \
-            CaptureQueriesContext(connection) as queries:
+            benchtable.CountedQueries(connection) as queries:
         started = time.perf_counter()
         tasks.notifications_tick()
         elapsed = time.perf_counter() - started
@@ -188,7 +188,7 @@ def run_due_work(batches, now):
     RUN_DUE_WORK_SLOWEST.clear()
     for batch in batches:
         connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
+        with benchtable.CountedQueries(connection) as captured:
             companies = list(Company.objects.filter(pk__in=batch, is_suspended=False).order_by("pk"))
             with scope(company=companies):
                 created += companies_due_work(companies=companies, now=now)

@@ -8,7 +8,6 @@ import datetime
 import time
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from accounts import benchtable
@@ -68,7 +67,7 @@ def period_csv(kind, emails, rows=ROWS):
 
 
 def timed(action):
-    with CaptureQueriesContext(connection) as queries:
+    with benchtable.CountedQueries(connection) as queries:
         began = time.perf_counter()
         result = action()
         elapsed = time.perf_counter() - began

@@ -3,7 +3,11 @@
 import io
 import re
 
+import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts import benchtable
 
@@ -40,3 +44,24 @@ def test_a_row_passes_or_fails_by_its_bound_and_an_unmeasured_one_is_skipped():
     lines = benchtable.lines(rows)
     assert "no Chromium" in lines[4] and lines[4].split()[-3] == "SKIP"
     assert lines[-1].startswith("1 PASS, 1 FAIL, 1 SKIP")
+
+
+
+def three_queries():
+    for _ in range(3):
+        get_user_model().objects.filter(pk=0).exists()
+
+
+def test_a_query_count_stays_true_after_the_connection_logged_more_than_django_keeps(db):
+    connection.queries_log.extend({"sql": "SELECT 1", "time": "0"} for _ in range(connection.queries_log.maxlen))
+    with CaptureQueriesContext(connection) as stock:  # the stock context, to show what the bench avoids
+        three_queries()
+    with benchtable.CountedQueries(connection) as counted:
+        three_queries()
+    assert len(stock) == 0 and len(counted) == 3
+
+
+def test_a_block_with_more_queries_than_django_logs_raises_instead_of_counting(db):
+    with pytest.raises(RuntimeError, match="more than Django logs"), benchtable.CountedQueries(connection):
+        for _ in range(connection.queries_log.maxlen):
+            connection.cursor().execute("SELECT 1")
