@@ -51,3 +51,12 @@ def _converters(model, vendor):
         result.append([(converter, column) for converter in
                        [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]])
     return result
+
+
+def column_value(model, name, value):
+    """One column's value from hand-written SQL, converted as the ORM converts it (SQLite answers a decimal as
+    a float)."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
+        value = converter(value, column, connection)
+    return value
