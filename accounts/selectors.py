@@ -4,7 +4,6 @@ import functools
 
 from django.db import connection
 from django.db.models import Count, Q
-from django_scopes import scopes_disabled
 
 from . import sqlrows
 from .models import Company, Department, Membership
@@ -27,45 +26,50 @@ def membership_by_slug(*, user, slug):
     building the ORM's two joins cost more than running them."""
     if not isinstance(slug, str) or not slug:
         return None
+    found = _memberships(_memberships_statement(connection.vendor, by_slug=True), [user.pk, True, slug], user)
+    return found[0] if found else None
+
+
+def companies_of(*, user):
+    """Companies the user is an active member of, with their role and department, for the company switcher.
+    Every signed-in page runs it (it also finds the page's membership), so it is hand-written like
+    `membership_by_slug`. Cross-tenant by nature: one person's memberships in every company."""
+    return _memberships(_memberships_statement(connection.vendor, by_slug=False), [user.pk, True], user)
+
+
+def _memberships(sql, params, user):
     with connection.cursor() as cursor:
-        cursor.execute(_membership_by_slug_statement(connection.vendor), [user.pk, True, slug])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     membership_end = sqlrows.width(Membership)
     company_end = membership_end + sqlrows.width(Company)
-    membership = sqlrows.from_row(Membership, row[:membership_end])
-    membership.company = sqlrows.from_row(Company, row[membership_end:company_end])
-    membership.department = sqlrows.from_row(Department, row[company_end:])  # None: the outer join found none
-    membership.user = user
-    return membership
+    found = []
+    for row in rows:
+        membership = sqlrows.from_row(Membership, row[:membership_end])
+        membership.company = sqlrows.from_row(Company, row[membership_end:company_end])
+        membership.department = sqlrows.from_row(Department, row[company_end:])  # None: the outer join found none
+        membership.user = user
+        found.append(membership)
+    return found
 
 
 @functools.cache
-def _membership_by_slug_statement(vendor):
-    """The SQL of `membership_by_slug`: the membership, its company (found by slug) and its department if any."""
+def _memberships_statement(vendor, *, by_slug):
+    """The user's active memberships with their company and department if any: the one in the company with a
+    given slug, or all of them by company name."""
     quote = connection.ops.quote_name
     member, company, department = Membership._meta, Company._meta, Department._meta
-    return (
+    sql = (
         f"SELECT {sqlrows.select_list(Membership, 'm')}, {sqlrows.select_list(Company, 'c')}, "
         f"{sqlrows.select_list(Department, 'p')} FROM {quote(member.db_table)} m "
         f"JOIN {quote(company.db_table)} c ON c.{quote(company.pk.column)} = m.{quote(member.get_field('company').column)} "
         f"LEFT JOIN {quote(department.db_table)} p "
         f"ON p.{quote(department.pk.column)} = m.{quote(member.get_field('department').column)} "
         f"WHERE m.{quote(member.get_field('user').column)} = %s AND m.{quote(member.get_field('is_active').column)} = %s "
-        f"AND c.{quote(company.get_field('slug').column)} = %s ORDER BY m.{quote(member.pk.column)} LIMIT 1"
     )
-
-
-def companies_of(*, user):
-    """Companies the user is an active member of, with their role, for the company switcher."""
-    # Cross-tenant by nature: one person's memberships in every company.
-    with scopes_disabled():
-        return list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("company", "department")
-            .order_by("company__name")
-        )
+    if by_slug:
+        return sql + f"AND c.{quote(company.get_field('slug').column)} = %s ORDER BY m.{quote(member.pk.column)} LIMIT 1"
+    return sql + f"ORDER BY c.{quote(company.get_field('name').column)}, m.{quote(member.pk.column)}"
 
 
 def company_by_slug(slug):
