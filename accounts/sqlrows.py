@@ -45,18 +45,23 @@ def from_row(model, values):
 @functools.cache
 def _converters(model, vendor):
     """Per concrete field: the (converter, expression) pairs the ORM's compiler applies to its values."""
-    result = []
-    for field in model._meta.concrete_fields:
-        column = field.get_col(model._meta.db_table)
-        result.append([(converter, column) for converter in
-                       [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]])
-    return result
+    return [_field_converters(field, model) for field in model._meta.concrete_fields]
+
+
+def _field_converters(field, model):
+    column = field.get_col(model._meta.db_table)
+    return [(converter, column) for converter in
+            [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]]
+
+
+def column(model, name):
+    """The quoted column of the model's field `name`, for hand-written SQL over the models' names."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def column_value(model, name, value):
     """One column's value from hand-written SQL, converted as the ORM converts it (SQLite answers a decimal as
     a float)."""
-    column = model._meta.get_field(name).get_col(model._meta.db_table)
-    for converter in [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]:
-        value = converter(value, column, connection)
+    for converter, expression in _field_converters(model._meta.get_field(name), model):
+        value = converter(value, expression, connection)
     return value

@@ -120,20 +120,16 @@ def accountable_department_ids(company):
     return dict(cells.values_list("factor_id", "department_id"))
 
 
-def _column(model, name):
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
 def round_audit_rows(round):
     """(statuses of the round's audits, factor id → [(department id, score)] of its submitted audits), in one
     hand-written read: the ORM's joins cost the submit several times what running them does (issue 15)."""
     quote, audit, score = connection.ops.quote_name, DepartmentAudit, FactorScore
-    sql = (f"SELECT a.{_column(audit, 'id')}, a.{_column(audit, 'status')}, a.{_column(audit, 'department')}, "
-           f"s.{_column(score, 'factor')}, s.{_column(score, 'score')} "
+    sql = (f"SELECT a.{sqlrows.column(audit, 'id')}, a.{sqlrows.column(audit, 'status')}, a.{sqlrows.column(audit, 'department')}, "
+           f"s.{sqlrows.column(score, 'factor')}, s.{sqlrows.column(score, 'score')} "
            f"FROM {quote(audit._meta.db_table)} a LEFT JOIN {quote(score._meta.db_table)} s "
-           f"ON s.{_column(score, 'audit')} = a.{_column(audit, 'id')} AND a.{_column(audit, 'status')} = %s "
-           f"WHERE a.{_column(audit, 'round')} = %s AND a.{_column(audit, 'company')} = %s "
-           f"ORDER BY a.{_column(audit, 'id')}")
+           f"ON s.{sqlrows.column(score, 'audit')} = a.{sqlrows.column(audit, 'id')} AND a.{sqlrows.column(audit, 'status')} = %s "
+           f"WHERE a.{sqlrows.column(audit, 'round')} = %s AND a.{sqlrows.column(audit, 'company')} = %s "
+           f"ORDER BY a.{sqlrows.column(audit, 'id')}")
     statuses, seen, rows_by_factor = [], set(), {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [AuditStatus.SUBMITTED, round.pk, round.company_id])
@@ -154,7 +150,7 @@ def write_round_factor_scores(rows):
     if not rows:
         return
     model = RoundFactorScore
-    pk, score, answered = _column(model, "id"), _column(model, "score"), _column(model, "departments_answered")
+    pk, score, answered = sqlrows.column(model, "id"), sqlrows.column(model, "score"), sqlrows.column(model, "departments_answered")
     cases = " ".join("WHEN %s THEN %s" for _ in rows)
     sql = (f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET "
            f"{score} = CASE {pk} {cases} ELSE {score} END, {answered} = CASE {pk} {cases} ELSE {answered} END "
